@@ -1,0 +1,72 @@
+//! Opening the catalogue: connect, migrate, load the demo catalogue into an
+//! empty database, and serve.
+
+use std::net::TcpListener;
+
+use anyhow::Context as _;
+
+use crate::config::Settings;
+use crate::graphql::{build_schema, Clock};
+use crate::importer::{import, FeedFile, ImportReport, Silent};
+use crate::store::Store;
+
+/// The demo catalogue shipped in `data/demo/`, built into the binary so the
+/// first run works from anywhere.
+const DEMO: [(&str, &str); 3] = [
+    (
+        "data/demo/organizations.jsonl",
+        include_str!("../../data/demo/organizations.jsonl"),
+    ),
+    (
+        "data/demo/courses.jsonl",
+        include_str!("../../data/demo/courses.jsonl"),
+    ),
+    (
+        "data/demo/guidance-services.jsonl",
+        include_str!("../../data/demo/guidance-services.jsonl"),
+    ),
+];
+
+/// Connects to the configured database and brings its schema up to date.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    settings
+        .prepare_data_dir()
+        .context("preparing the data directory")?;
+    let store = Store::connect(settings.database_url.as_str(), None)
+        .await
+        .with_context(|| format!("connecting to DATABASE_URL={}", settings.database_url))?;
+    store.migrate().await.context("migrating the database")?;
+    Ok(store)
+}
+
+/// Imports the demo catalogue when the database holds no courses.
+pub async fn load_demo_if_empty(store: &Store) -> anyhow::Result<Option<ImportReport>> {
+    if store.course_row_count().await? > 0 {
+        return Ok(None);
+    }
+    let files: Vec<FeedFile> = DEMO
+        .iter()
+        .map(|(path, text)| FeedFile {
+            path: path.into(),
+            text: text.to_string(),
+        })
+        .collect();
+    let mut report = ImportReport::default();
+    import(store, &files, &mut report, &Silent).await?;
+    Ok(Some(report))
+}
+
+/// Serves until the process is told to stop.
+pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
+    let store = open_store(settings).await?;
+    if let Some(report) = load_demo_if_empty(&store).await? {
+        tracing::info!(summary = %report.to_string().trim(), "the database was empty: loaded the demo catalogue");
+    }
+    let listener = TcpListener::bind(settings.bind)
+        .with_context(|| format!("binding TARJOTIN_BIND={}", settings.bind))?;
+    let schema = build_schema(store.clone(), Clock::Helsinki);
+    let running = crate::http::start(listener, schema, store)?;
+    tracing::info!("GraphiQL is at http://{}/graphiql", running.addr);
+    running.server.await?;
+    Ok(())
+}

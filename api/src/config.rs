@@ -1,0 +1,377 @@
+//! Typed settings, loaded once in `main` from the environment. Nothing else
+//! reads environment variables. Unknown `TARJOTIN_*`/`MEILI_*` keys and bad
+//! values stop the start with a message that names the setting.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Every setting: its name and what it is for. Adding a setting is one line here.
+pub const KNOWN: &[(&str, &str)] = &[
+    ("DATABASE_URL", "sqlite: or postgres: URL of the database"),
+    (
+        "TARJOTIN_DATA_DIR",
+        "directory for the SQLite file and local state",
+    ),
+    ("TARJOTIN_BIND", "address to serve on, e.g. 127.0.0.1:8080"),
+    (
+        "TARJOTIN_LOG",
+        "log filter, e.g. info or tarjotin_api=debug",
+    ),
+    ("TARJOTIN_LOG_FORMAT", "pretty or json"),
+    (
+        "MEILI_URL",
+        "Meilisearch URL; unset for the embedded search engine",
+    ),
+    ("MEILI_MASTER_KEY", "Meilisearch master key"),
+];
+
+/// A configuration problem, naming the setting.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("unknown setting {key}{suggestion} (known: {known})")]
+    UnknownKey {
+        key: String,
+        suggestion: String,
+        known: String,
+    },
+    #[error("{key}={value:?} is not valid: {expected}")]
+    Invalid {
+        key: &'static str,
+        value: String,
+        expected: String,
+    },
+    #[error("{key} is set but {needs} is not; set both or neither")]
+    Incomplete {
+        key: &'static str,
+        needs: &'static str,
+    },
+    #[error("TARJOTIN_DATA_DIR={path:?} cannot be created: {reason}")]
+    DataDir { path: PathBuf, reason: String },
+}
+
+/// A secret that never prints.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseKind {
+    Sqlite,
+    Postgres,
+}
+
+/// A database URL whose password never prints.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    fn parse(value: &str) -> Result<DatabaseUrl, ConfigError> {
+        let invalid = |expected: &str| ConfigError::Invalid {
+            key: "DATABASE_URL",
+            value: redact(value),
+            expected: expected.to_string(),
+        };
+        let scheme = value.split(':').next().unwrap_or_default();
+        match scheme {
+            "sqlite" => Ok(DatabaseUrl(value.to_string())),
+            "postgres" | "postgresql" => {
+                let url =
+                    url::Url::parse(value).map_err(|e| invalid(&format!("not a URL ({e})")))?;
+                if url.host_str().is_none_or(str::is_empty) {
+                    return Err(invalid(
+                        "a postgres URL needs a host: postgres://user@host:5432/db",
+                    ));
+                }
+                Ok(DatabaseUrl(value.to_string()))
+            }
+            _ => Err(invalid("a sqlite: or postgres:// URL")),
+        }
+    }
+
+    /// The URL itself, for connecting.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// SQLite or PostgreSQL.
+    pub fn kind(&self) -> DatabaseKind {
+        if self.0.starts_with("sqlite:") {
+            DatabaseKind::Sqlite
+        } else {
+            DatabaseKind::Postgres
+        }
+    }
+}
+
+/// Replaces the password of a URL with `***`.
+fn redact(value: &str) -> String {
+    match url::Url::parse(value) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => value.to_string(),
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact(&self.0))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Pretty on a terminal, JSON elsewhere.
+    Auto,
+    Pretty,
+    Json,
+}
+
+/// Every setting of the service.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    pub data_dir: PathBuf,
+    pub bind: SocketAddr,
+    pub log: String,
+    pub log_format: LogFormat,
+    pub meili_url: Option<url::Url>,
+    pub meili_master_key: Option<Secret>,
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+impl Settings {
+    /// From the process environment.
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        Settings::from_vars(std::env::vars())
+    }
+
+    /// From any list of (key, value) pairs, for tests.
+    pub fn from_vars<I: IntoIterator<Item = (String, String)>>(
+        vars: I,
+    ) -> Result<Settings, ConfigError> {
+        let mut values: Vec<(String, String)> = Vec::new();
+        for (key, value) in vars {
+            let ours = key.starts_with("TARJOTIN_") || key.starts_with("MEILI_");
+            let known = KNOWN.iter().any(|(k, _)| *k == key);
+            if ours && !known {
+                let closest = KNOWN
+                    .iter()
+                    .map(|(k, _)| (edit_distance(&key, k), *k))
+                    .min()
+                    .filter(|(d, _)| *d <= 2);
+                return Err(ConfigError::UnknownKey {
+                    suggestion: closest
+                        .map(|(_, k)| format!("; did you mean {k}?"))
+                        .unwrap_or_default(),
+                    key,
+                    known: KNOWN.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", "),
+                });
+            }
+            if known && !value.trim().is_empty() {
+                values.push((key, value.trim().to_string()));
+            }
+        }
+        let get = |key: &str| {
+            values
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+        };
+
+        let data_dir = PathBuf::from(get("TARJOTIN_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = match get("DATABASE_URL") {
+            Some(url) => DatabaseUrl::parse(&url)?,
+            None => DatabaseUrl(default_sqlite_url(&data_dir)),
+        };
+        let bind_text = get("TARJOTIN_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let bind = bind_text.parse().map_err(|_| ConfigError::Invalid {
+            key: "TARJOTIN_BIND",
+            value: bind_text.clone(),
+            expected: "a socket address such as 127.0.0.1:8080 or 0.0.0.0:8080".into(),
+        })?;
+        let log = get("TARJOTIN_LOG").unwrap_or_else(|| "info".into());
+        if tracing_subscriber::EnvFilter::try_new(&log).is_err() {
+            return Err(ConfigError::Invalid {
+                key: "TARJOTIN_LOG",
+                value: log,
+                expected: "a log filter such as info or tarjotin_api=debug,info".into(),
+            });
+        }
+        let log_format = match get("TARJOTIN_LOG_FORMAT").as_deref() {
+            None => LogFormat::Auto,
+            Some("pretty") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    key: "TARJOTIN_LOG_FORMAT",
+                    value: other.into(),
+                    expected: "pretty or json".into(),
+                })
+            }
+        };
+        let meili_url = get("MEILI_URL")
+            .map(|text| {
+                url::Url::parse(&text)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+                    .ok_or(ConfigError::Invalid {
+                        key: "MEILI_URL",
+                        value: redact(&text),
+                        expected: "an http(s) URL such as http://127.0.0.1:7700".into(),
+                    })
+            })
+            .transpose()?;
+        let meili_master_key = get("MEILI_MASTER_KEY").map(Secret);
+        if meili_master_key.is_some() && meili_url.is_none() {
+            return Err(ConfigError::Incomplete {
+                key: "MEILI_MASTER_KEY",
+                needs: "MEILI_URL",
+            });
+        }
+        Ok(Settings {
+            database_url,
+            data_dir,
+            bind,
+            log,
+            log_format,
+            meili_url,
+            meili_master_key,
+        })
+    }
+
+    /// Creates the data directory when missing.
+    pub fn prepare_data_dir(&self) -> Result<(), ConfigError> {
+        std::fs::create_dir_all(&self.data_dir).map_err(|e| ConfigError::DataDir {
+            path: self.data_dir.clone(),
+            reason: e.to_string(),
+        })
+    }
+}
+
+fn default_sqlite_url(data_dir: &Path) -> String {
+    format!(
+        "sqlite://{}?mode=rwc",
+        data_dir.join("tarjotin.sqlite").display()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        Settings::from_vars(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+    }
+
+    #[test]
+    fn defaults_give_an_sqlite_file_in_the_data_dir_and_the_local_port() {
+        let s = settings(&[("HOME", "/root")]).unwrap();
+        assert_eq!(s.database_url.kind(), DatabaseKind::Sqlite);
+        assert_eq!(
+            s.database_url.as_str(),
+            "sqlite://./data/tarjotin.sqlite?mode=rwc"
+        );
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert!(s.meili_url.is_none());
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused_with_a_suggestion() {
+        let e = settings(&[("TARJOTIN_BINDD", "x")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("TARJOTIN_BINDD") && e.contains("did you mean TARJOTIN_BIND"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_values_name_their_setting() {
+        for (key, value) in [
+            ("TARJOTIN_BIND", "localhost"),
+            ("DATABASE_URL", "mysql://x/y"),
+            ("MEILI_URL", "ftp://x"),
+            ("TARJOTIN_LOG_FORMAT", "xml"),
+        ] {
+            let e = settings(&[(key, value)]).unwrap_err().to_string();
+            assert!(e.contains(key), "{e}");
+        }
+        let e = settings(&[("MEILI_MASTER_KEY", "k")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("MEILI_URL"), "{e}");
+    }
+
+    #[test]
+    fn passwords_and_secrets_never_print() {
+        let s = settings(&[
+            ("DATABASE_URL", "postgres://u:hunter2@db:5432/t"),
+            ("MEILI_URL", "http://m:7700"),
+            ("MEILI_MASTER_KEY", "masterkey123"),
+        ])
+        .unwrap();
+        let shown = format!("{s:?} {}", s.database_url);
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("masterkey123"),
+            "{shown}"
+        );
+        assert_eq!(s.meili_master_key.unwrap().expose(), "masterkey123");
+    }
+
+    #[test]
+    fn empty_values_count_as_unset() {
+        let s = settings(&[("DATABASE_URL", " "), ("MEILI_URL", "")]).unwrap();
+        assert_eq!(s.database_url.kind(), DatabaseKind::Sqlite);
+        assert!(s.meili_url.is_none());
+    }
+}

@@ -1,0 +1,94 @@
+//! Every error a client sees carries `extensions.code`. Causes of internal
+//! errors are logged here, once, and never returned.
+
+use async_graphql::{ErrorExtensions, Response, ServerError};
+
+/// Stable error codes of the API.
+pub mod code {
+    /// An argument or input value is wrong; `extensions.field` names it.
+    pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+    /// A global id that is not one of ours.
+    pub const INVALID_ID: &str = "INVALID_ID";
+    /// A cursor that is not one of ours.
+    pub const INVALID_CURSOR: &str = "INVALID_CURSOR";
+    /// The document could not be parsed.
+    pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
+    /// The document is not valid against the schema, or exceeds a limit.
+    pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+    /// Something failed on our side; the cause is in the server log.
+    pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
+}
+
+/// A client mistake in `field`.
+pub fn bad_input(field: &str, message: impl Into<String>) -> async_graphql::Error {
+    let message = message.into();
+    async_graphql::Error::new(format!("{field}: {message}")).extend_with(|_, e| {
+        e.set("code", code::BAD_USER_INPUT);
+        e.set("field", field);
+    })
+}
+
+/// An error with a code of its own.
+pub fn coded(code: &'static str, field: &str, message: impl Into<String>) -> async_graphql::Error {
+    let message = message.into();
+    async_graphql::Error::new(format!("{field}: {message}")).extend_with(|_, e| {
+        e.set("code", code);
+        e.set("field", field);
+    })
+}
+
+/// Logs `cause` and returns an error that says nothing about it.
+pub fn internal(cause: impl std::fmt::Display) -> async_graphql::Error {
+    tracing::error!(error = %cause, "request failed");
+    async_graphql::Error::new("internal error; it has been logged")
+        .extend_with(|_, e| e.set("code", code::INTERNAL_SERVER_ERROR))
+}
+
+/// Converts store failures into internal errors at the resolver boundary.
+pub trait OrInternal<T> {
+    /// Logs the failure and hides it from the client.
+    fn or_internal(self) -> async_graphql::Result<T>;
+}
+
+impl<T, E: std::fmt::Display> OrInternal<T> for Result<T, E> {
+    fn or_internal(self) -> async_graphql::Result<T> {
+        self.map_err(internal)
+    }
+}
+
+fn has_code(error: &ServerError) -> bool {
+    error
+        .extensions
+        .as_ref()
+        .is_some_and(|e| e.get("code").is_some())
+}
+
+/// Gives a code to the errors async-graphql itself produced: parse and
+/// validation errors, and argument values that did not coerce. Anything else
+/// without a code is an internal error whose message must not leak.
+pub fn label_errors(mut response: Response) -> Response {
+    for error in &mut response.errors {
+        if has_code(error) {
+            continue;
+        }
+        let code = if error.path.is_empty() {
+            if error.message.contains(" --> ") || error.message.starts_with("Parse error") {
+                code::GRAPHQL_PARSE_FAILED
+            } else {
+                code::GRAPHQL_VALIDATION_FAILED
+            }
+        } else if error.message.starts_with("Failed to parse")
+            || error.message.contains("Invalid value for argument")
+        {
+            code::BAD_USER_INPUT
+        } else {
+            tracing::error!(error = %error.message, path = ?error.path, "uncoded resolver error");
+            error.message = "internal error; it has been logged".to_string();
+            code::INTERNAL_SERVER_ERROR
+        };
+        let mut extensions = error.extensions.take().unwrap_or_default();
+        extensions.set("code", code);
+        error.extensions = Some(extensions);
+    }
+    response
+}

@@ -1,0 +1,13 @@
+//! Tarjotin: a regional adult-education catalogue behind a public GraphQL API.
+
+pub mod app;
+pub mod cli;
+pub mod codes;
+pub mod config;
+pub mod domain;
+pub mod graphql;
+pub mod http;
+pub mod importer;
+pub mod ingest;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,12 @@
+//! sea-orm entities of the Tarjotin catalogue. Only the store uses them; the
+//! API has its own view types.
+
+pub mod course;
+pub mod course_instance;
+pub mod course_tag;
+pub mod enrolment_period;
+pub mod guidance_service;
+pub mod instance_tag;
+pub mod location;
+pub mod organisation;
+pub mod service_tag;

@@ -1,0 +1,15 @@
+//! Database migrations of the Tarjotin catalogue, one file per change. The
+//! same migrations run on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_catalogue;
+
+/// Every migration, in order.
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_catalogue::Migration)]
+    }
+}

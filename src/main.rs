@@ -1,0 +1,24 @@
+//! The `tarjotin` binary: parse the command line, load settings once, start logging, run.
+
+use clap::Parser;
+use tarjotin_api::{cli, config::Settings, telemetry};
+
+#[tokio::main]
+async fn main() {
+    let cli = cli::Cli::parse();
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("tarjotin: configuration error: {e}");
+            std::process::exit(2);
+        }
+    };
+    telemetry::init(&settings);
+    match cli::run(cli, settings).await {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("tarjotin: {e:#}");
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! Importing feeds: idempotence, updates, rejections by line, dry runs.
+
+use std::io::Write;
+
+use serde_json::json;
+use tarjotin_api::importer::import_paths;
+use tarjotin_api::importer::Silent;
+use tarjotin_api::ingest::RecordKind;
+
+use super::harness::{demo_path, on_every_backend};
+
+fn demo_paths() -> Vec<std::path::PathBuf> {
+    ["organizations", "courses", "guidance-services"]
+        .iter()
+        .map(|n| demo_path(n).into())
+        .collect()
+}
+
+fn feed_lines(name: &str) -> usize {
+    std::fs::read_to_string(demo_path(name))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .count()
+}
+
+#[tokio::test]
+async fn importing_the_feeds_twice_changes_nothing_the_second_time() {
+    on_every_backend(|app| async move {
+        let first = import_paths(&app.store, &demo_paths(), false, &Silent)
+            .await
+            .unwrap();
+        assert_eq!(first.exit_code(), 0, "{first}");
+        assert_eq!(
+            first.counts_of(RecordKind::Course).created as usize,
+            feed_lines("courses")
+        );
+        assert_eq!(
+            first.counts_of(RecordKind::Organisation).created as usize,
+            feed_lines("organizations")
+        );
+        assert_eq!(
+            first.counts_of(RecordKind::GuidanceService).created as usize,
+            feed_lines("guidance-services")
+        );
+
+        let second = import_paths(&app.store, &demo_paths(), false, &Silent)
+            .await
+            .unwrap();
+        assert_eq!(second.exit_code(), 0, "{second}");
+        for kind in [
+            RecordKind::Organisation,
+            RecordKind::Course,
+            RecordKind::GuidanceService,
+        ] {
+            let c = second.counts_of(kind);
+            assert_eq!(
+                (c.created, c.updated, c.rejected),
+                (0, 0, 0),
+                "{kind}: {second}"
+            );
+        }
+        assert!(second.to_string().contains(&format!(
+            "courses: 0 created, 0 updated, {} unchanged, 0 rejected",
+            feed_lines("courses")
+        )));
+
+        let data = app
+            .data(
+                "{ courses { totalCount } guidanceServices { totalCount } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            data["courses"]["totalCount"].as_u64().unwrap() as usize,
+            feed_lines("courses")
+        );
+        assert_eq!(
+            data["guidanceServices"]["totalCount"].as_u64().unwrap() as usize,
+            feed_lines("guidance-services")
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_changed_record_is_updated_and_its_version_bumped() {
+    on_every_backend(|app| async move {
+        import_paths(&app.store, &demo_paths(), false, &Silent).await.unwrap();
+        let original = std::fs::read_to_string(demo_path("courses")).unwrap();
+        let first_line = original.lines().next().unwrap();
+        let mut course: serde_json::Value = serde_json::from_str(first_line).unwrap();
+        course["keywords"] = json!("lähihoitaja, uusi avainsana");
+        let dir = tempdir();
+        let path = dir.join("changed.jsonl");
+        std::fs::write(&path, format!("{course}\n")).unwrap();
+
+        let report = import_paths(&app.store, &[path], false, &Silent).await.unwrap();
+        assert_eq!(report.counts_of(RecordKind::Course).updated, 1, "{report}");
+        let data = app
+            .data(
+                r#"{ courseByExternalId(externalId: "urn:kymi:course:ekami:1") { version keywords } }"#,
+                json!({}),
+            )
+            .await;
+        assert_eq!(data["courseByExternalId"]["version"], 2);
+        assert!(data["courseByExternalId"]["keywords"].as_array().unwrap().contains(&json!("uusi avainsana")));
+    })
+    .await;
+}
+
+/// A directory of its own under the system's temp dir.
+pub fn tempdir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "tarjotin-test-{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn broken_records_are_reported_by_line_and_the_rest_imported() {
+    on_every_backend(|app| async move {
+        let orgs = std::fs::read_to_string(demo_path("organizations")).unwrap();
+        let courses = std::fs::read_to_string(demo_path("courses")).unwrap();
+        let good: serde_json::Value = serde_json::from_str(courses.lines().next().unwrap()).unwrap();
+        let variant = |n: u32, change: &dyn Fn(&mut serde_json::Value)| {
+            let mut c = good.clone();
+            c["@id"] = json!(format!("urn:test:course:{n}"));
+            for (k, i) in c["hasCourseInstance"].as_array_mut().unwrap().iter_mut().enumerate() {
+                i["@id"] = json!(format!("urn:test:course:{n}:instance:{k}"));
+            }
+            change(&mut c);
+            c.to_string()
+        };
+        let lines = [
+            variant(1, &|_| {}),
+            "{ this is not json".to_string(),
+            variant(3, &|c| {
+                c.as_object_mut().unwrap().remove("name");
+            }),
+            variant(4, &|c| c["hasCourseInstance"][0]["endDate"] = json!("2020-01-01")),
+            variant(5, &|c| {
+                c["hasCourseInstance"][0]["location"] = json!({"@type": "Place", "name": "Jossain", "address": {"@type": "PostalAddress", "addressLocality": "Atlantis"}});
+            }),
+            variant(6, &|c| c["provider"] = json!({"@id": "urn:kymi:org:nobody"})),
+            variant(7, &|c| c["url"] = json!("ftp://example.fi/kurssi")),
+            variant(8, &|c| c["hasCourseInstance"][0]["offers"]["price"] = json!(-5)),
+            variant(9, &|_| {}),
+        ];
+        let dir = tempdir();
+        let path = dir.join("broken.jsonl");
+        let mut file = std::fs::File::create(&path).unwrap();
+        writeln!(file, "{}", lines.join("\n")).unwrap();
+        let orgs_path = dir.join("orgs.jsonl");
+        std::fs::write(&orgs_path, orgs).unwrap();
+
+        let report = import_paths(&app.store, &[orgs_path, path.clone()], false, &Silent).await.unwrap();
+        assert_eq!(report.exit_code(), 1, "{report}");
+        assert_eq!(report.counts_of(RecordKind::Course).created, 2, "{report}");
+        let expected = [
+            (2, "INVALID_JSON"),
+            (3, "REQUIRED"),
+            (4, "END_BEFORE_START"),
+            (5, "UNKNOWN_MUNICIPALITY"),
+            (6, "UNKNOWN_ORGANISATION"),
+            (7, "INVALID_URL"),
+            (8, "NEGATIVE_PRICE"),
+        ];
+        let text = report.to_string();
+        for (line, code) in expected {
+            let rejection = report
+                .rejections
+                .iter()
+                .find(|r| r.line == line)
+                .unwrap_or_else(|| panic!("line {line} not rejected: {text}"));
+            assert!(rejection.errors.iter().any(|e| e.code == code), "line {line}: {:?}", rejection.errors);
+            assert!(text.contains(&format!("{}:{line}: ", path.display())), "{text}");
+        }
+        assert_eq!(report.rejections.len(), expected.len(), "{text}");
+        assert!(text.contains("courses: 2 created, 0 updated, 0 unchanged, 6 rejected"), "{text}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_missing_file_gives_exit_status_two_and_a_dry_run_writes_nothing() {
+    on_every_backend(|app| async move {
+        let mut paths = demo_paths();
+        paths.push("/nonexistent/feed.jsonl".into());
+        let report = import_paths(&app.store, &paths, true, &Silent)
+            .await
+            .unwrap();
+        assert_eq!(report.exit_code(), 2, "{report}");
+        assert_eq!(
+            report.counts_of(RecordKind::Course).created as usize,
+            feed_lines("courses")
+        );
+        let data = app
+            .data(
+                "{ courses { totalCount } organisations { totalCount } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(data["courses"]["totalCount"], 0);
+        assert_eq!(data["organisations"]["totalCount"], 0);
+    })
+    .await;
+}

@@ -1,0 +1,12 @@
+//! Integration tests: the catalogue end to end, on SQLite and (with
+//! TEST_DATABASE_URL) on PostgreSQL.
+
+mod filters;
+mod harness;
+mod http;
+mod import;
+mod oracle;
+mod pagination;
+mod read_api;
+mod schema_drift;
+mod statements;

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The one command that runs every check: formatting, lints, the schema drift
+# test and the whole test suite. The suite runs on SQLite; set
+# TEST_DATABASE_URL=postgres://user@host:port/db to run every database test on
+# PostgreSQL as well (each test creates and drops a database of its own).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "==> cargo clippy (warnings are errors)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  echo "==> cargo test (SQLite and PostgreSQL)"
+else
+  echo "==> cargo test (SQLite; set TEST_DATABASE_URL for PostgreSQL too)"
+fi
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+cargo test --workspace --all-targets --no-fail-fast 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) s += $i } }
+     END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"
