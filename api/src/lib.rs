@@ -5,6 +5,7 @@ pub mod cli;
 pub mod codes;
 pub mod config;
 pub mod domain;
+pub mod finnish;
 pub mod graphql;
 pub mod http;
 pub mod importer;
