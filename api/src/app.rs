@@ -5,9 +5,14 @@ use std::net::TcpListener;
 
 use anyhow::Context as _;
 
+use std::sync::Arc;
+
 use crate::config::Settings;
 use crate::graphql::{build_schema, Clock};
 use crate::importer::{import, FeedFile, ImportReport, Silent};
+use crate::search::embedded::EmbeddedEngine;
+use crate::search::service::SearchService;
+use crate::search::SearchEngine;
 use crate::store::Store;
 
 /// The demo catalogue shipped in `data/demo/`, built into the binary so the
@@ -62,11 +67,30 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     if let Some(report) = load_demo_if_empty(&store).await? {
         tracing::info!(summary = %report.to_string().trim(), "the database was empty: loaded the demo catalogue");
     }
+    let search = SearchService::new(search_engine(settings)?, store.clone());
+    let analyzer = crate::finnish::analyzer();
+    tracing::info!(analyzer = ?analyzer.backend(), engine = search.engine().name(), "building the search index");
+    search
+        .rebuild()
+        .await
+        .context("building the search index")?;
+    search.clone().spawn_worker();
     let listener = TcpListener::bind(settings.bind)
         .with_context(|| format!("binding TARJOTIN_BIND={}", settings.bind))?;
-    let schema = build_schema(store.clone(), Clock::Helsinki);
-    let running = crate::http::start(listener, schema, store)?;
+    let schema = build_schema(store.clone(), search.clone(), Clock::Helsinki);
+    let running = crate::http::start(listener, schema, store, search)?;
     tracing::info!("GraphiQL is at http://{}/graphiql", running.addr);
     running.server.await?;
     Ok(())
+}
+
+/// The search engine the settings ask for: Meilisearch when MEILI_URL is set,
+/// else the embedded engine.
+pub fn search_engine(settings: &Settings) -> anyhow::Result<Arc<dyn SearchEngine>> {
+    match &settings.meili_url {
+        None => Ok(Arc::new(EmbeddedEngine::new())),
+        Some(url) => anyhow::bail!(
+            "MEILI_URL={url} is set, but this build has no Meilisearch adapter yet; unset MEILI_URL to use the embedded engine"
+        ),
+    }
 }

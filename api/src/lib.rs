@@ -10,5 +10,6 @@ pub mod graphql;
 pub mod http;
 pub mod importer;
 pub mod ingest;
+pub mod search;
 pub mod store;
 pub mod telemetry;

@@ -9,4 +9,5 @@ pub mod guidance_service;
 pub mod instance_tag;
 pub mod location;
 pub mod organisation;
+pub mod search_outbox;
 pub mod service_tag;

@@ -4,12 +4,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_catalogue;
+mod m20261123_000002_search_outbox;
 
 /// Every migration, in order.
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_catalogue::Migration)]
+        vec![
+            Box::new(m20261123_000001_catalogue::Migration),
+            Box::new(m20261123_000002_search_outbox::Migration),
+        ]
     }
 }

@@ -10,6 +10,8 @@ use sea_orm::{ConnectionTrait, Database};
 use serde_json::Value;
 use tarjotin_api::graphql::{build_schema, execute, AppSchema, Clock};
 use tarjotin_api::importer::{import, FeedFile, ImportReport, Silent};
+use tarjotin_api::search::embedded::EmbeddedEngine;
+use tarjotin_api::search::service::SearchService;
 use tarjotin_api::store::Store;
 
 /// The reference day of the sample catalogue.
@@ -43,6 +45,8 @@ pub struct TestApp {
     pub backend: &'static str,
     pub store: Store,
     pub schema: AppSchema,
+    pub search: Arc<SearchService>,
+    pub engine: Arc<EmbeddedEngine>,
     /// Every SQL statement run since the app was made.
     pub statements: Arc<Mutex<Vec<String>>>,
     cleanup: Option<(String, String)>,
@@ -87,12 +91,16 @@ impl TestApp {
         };
         let store = Store::connect(&url, Some(observer)).await.expect("connect");
         store.migrate().await.expect("migrate");
-        let schema = build_schema(store.clone(), Clock::Fixed(reference_day()));
+        let engine = Arc::new(EmbeddedEngine::new());
+        let search = SearchService::new(engine.clone(), store.clone());
+        let schema = build_schema(store.clone(), search.clone(), Clock::Fixed(reference_day()));
         statements.lock().unwrap().clear();
         TestApp {
             backend: label,
             store,
             schema,
+            search,
+            engine,
             statements,
             cleanup,
         }
@@ -135,6 +143,7 @@ impl TestApp {
         import(&self.store, &files, &mut report, &Silent)
             .await
             .unwrap();
+        self.search.drain().await.unwrap();
         report
     }
 

@@ -10,7 +10,13 @@ use super::harness::{Backend, TestApp};
 async fn spawn() -> (String, TestApp) {
     let app = TestApp::new(&Backend::Sqlite).await.with_demo().await;
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let running = start(listener, app.schema.clone(), app.store.clone()).unwrap();
+    let running = start(
+        listener,
+        app.schema.clone(),
+        app.store.clone(),
+        app.search.clone(),
+    )
+    .unwrap();
     tokio::spawn(running.server);
     (format!("http://{}", running.addr), app)
 }

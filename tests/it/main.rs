@@ -9,4 +9,5 @@ mod oracle;
 mod pagination;
 mod read_api;
 mod schema_drift;
+mod search;
 mod statements;

@@ -15,7 +15,10 @@ struct Part {
 
 /// Splits WORDBASES into parts.
 pub fn components(wordbases: &str) -> Vec<(String, String)> {
-    parts(wordbases).into_iter().map(|p| (p.surface, p.base)).collect()
+    parts(wordbases)
+        .into_iter()
+        .map(|p| (p.surface, p.base))
+        .collect()
 }
 
 fn segments(wordbases: &str) -> Vec<(String, Option<String>)> {
@@ -45,7 +48,10 @@ fn segments(wordbases: &str) -> Vec<(String, Option<String>)> {
     }
     out.into_iter()
         .map(|seg| match seg.split_once('(') {
-            Some((surface, rest)) => (surface.to_string(), Some(rest.trim_end_matches(')').to_string())),
+            Some((surface, rest)) => (
+                surface.to_string(),
+                Some(rest.trim_end_matches(')').to_string()),
+            ),
             None => (seg, None),
         })
         .collect()
@@ -135,14 +141,26 @@ mod tests {
     fn derivational_suffixes_join_their_stem() {
         assert_eq!(
             components("+lähi+hoita(hoitaa)+ja(+ja)"),
-            [("lähi".to_string(), "lähi".to_string()), ("hoitaja".into(), "hoitaja".into())]
+            [
+                ("lähi".to_string(), "lähi".to_string()),
+                ("hoitaja".into(), "hoitaja".into())
+            ]
         );
     }
 
     #[test]
     fn three_part_compounds_give_their_sub_compounds() {
-        let f = forms(&[analysis("lähihoitajakoulutus", "+lähi+hoita(hoitaa)+ja(+ja)+koulutus(koulutus)")]);
-        for part in ["lähi", "hoitaja", "koulutus", "lähihoitaja", "hoitajakoulutus"] {
+        let f = forms(&[analysis(
+            "lähihoitajakoulutus",
+            "+lähi+hoita(hoitaa)+ja(+ja)+koulutus(koulutus)",
+        )]);
+        for part in [
+            "lähi",
+            "hoitaja",
+            "koulutus",
+            "lähihoitaja",
+            "hoitajakoulutus",
+        ] {
             assert!(f.parts.contains(&part.to_string()), "{part}: {:?}", f.parts);
         }
         assert_eq!(f.head.as_deref(), Some("koulutus"));
@@ -150,9 +168,15 @@ mod tests {
 
     #[test]
     fn a_modifier_in_genitive_splits_to_its_base_form() {
-        let f = forms(&[analysis("englanninkurssi", "+englannin(englanti)+kurssi(kurssi)")]);
+        let f = forms(&[analysis(
+            "englanninkurssi",
+            "+englannin(englanti)+kurssi(kurssi)",
+        )]);
         assert_eq!(f.split, ["englanti", "kurssi"]);
-        let f = forms(&[analysis("aikuiskoulutus", "+aikuis(aikuinen)+koulut(kouluttaa)+us(+us)")]);
+        let f = forms(&[analysis(
+            "aikuiskoulutus",
+            "+aikuis(aikuinen)+koulut(kouluttaa)+us(+us)",
+        )]);
         assert!(f.parts.contains(&"koulutus".to_string()), "{:?}", f.parts);
         assert!(f.parts.contains(&"aikuinen".to_string()));
     }

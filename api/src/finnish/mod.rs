@@ -109,7 +109,11 @@ impl Analyzer {
         }
         let stem = self.finnish.stem(&lower).into_owned();
         WordForms {
-            lemmas: if stem == lower { vec![lower] } else { vec![stem] },
+            lemmas: if stem == lower {
+                vec![lower]
+            } else {
+                vec![stem]
+            },
             ..WordForms::default()
         }
     }
@@ -135,7 +139,9 @@ impl Analyzer {
                 }
             }
             if token.dangling {
-                let next = tokens[i + 1..].iter().find(|t| !matches!(t.text.to_lowercase().as_str(), "ja" | "tai" | "sekä"));
+                let next = tokens[i + 1..]
+                    .iter()
+                    .find(|t| !matches!(t.text.to_lowercase().as_str(), "ja" | "tai" | "sekä"));
                 if let Some(head) = next.and_then(|t| self.word(&t.text).head) {
                     out.push(format!("{}{head}", token.text.to_lowercase()));
                 }
@@ -146,7 +152,11 @@ impl Analyzer {
 
     /// Index terms of a Swedish or English text: Snowball stems.
     pub fn stems(&self, text: &str, swedish: bool) -> Vec<String> {
-        let stemmer = if swedish { &self.swedish } else { &self.english };
+        let stemmer = if swedish {
+            &self.swedish
+        } else {
+            &self.english
+        };
         tokenize(text)
             .iter()
             .filter(|t| !is_stop_word(&t.text))

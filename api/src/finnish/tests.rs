@@ -15,7 +15,10 @@ fn voikko() -> Option<&'static Analyzer> {
 #[test]
 fn voikko_lemmatises_inflected_forms_and_splits_compounds() {
     let Some(a) = voikko() else { return };
-    assert!(a.word("lähihoitajaksi").lemmas.contains(&"lähihoitaja".to_string()));
+    assert!(a
+        .word("lähihoitajaksi")
+        .lemmas
+        .contains(&"lähihoitaja".to_string()));
     let terms = a.finnish_terms("Aikuiskoulutukseen hakeutuminen");
     assert!(terms.contains(&"aikuiskoulutus".to_string()), "{terms:?}");
     assert!(terms.contains(&"koulutus".to_string()), "{terms:?}");
@@ -35,7 +38,10 @@ fn hyphenated_words_give_their_pieces_and_unknown_words_pass_through() {
     let a = analyzer();
     let terms = a.finnish_terms("verkko-opetus ja xyzzyq");
     assert!(terms.contains(&"xyzzyq".to_string()), "{terms:?}");
-    assert!(!terms.contains(&"ja".to_string()), "stop words are dropped: {terms:?}");
+    assert!(
+        !terms.contains(&"ja".to_string()),
+        "stop words are dropped: {terms:?}"
+    );
     if a.backend() == Backend::Voikko {
         assert!(terms.contains(&"opetus".to_string()), "{terms:?}");
     }

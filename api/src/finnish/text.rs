@@ -71,10 +71,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 
 /// Finnish words too common to carry meaning in a search.
 pub const STOP_WORDS: &[&str] = &[
-    "ja", "tai", "sekä", "on", "ovat", "ei", "se", "ne", "että", "kun", "jos", "kuin", "myös", "vain", "niin", "voi",
-    "joka", "jotka", "mikä", "mitkä", "sinä", "minä", "me", "te", "he", "sen", "sitä", "siitä", "tämä", "tässä",
-    "näin", "olla", "oli", "ole", "eli", "mm", "esim", "jne", "the", "and", "of", "for", "in", "to", "a", "an", "och",
-    "i", "på", "för", "med", "att", "en", "ett",
+    "ja", "tai", "sekä", "on", "ovat", "ei", "se", "ne", "että", "kun", "jos", "kuin", "myös",
+    "vain", "niin", "voi", "joka", "jotka", "mikä", "mitkä", "sinä", "minä", "me", "te", "he",
+    "sen", "sitä", "siitä", "tämä", "tässä", "näin", "olla", "oli", "ole", "eli", "mm", "esim",
+    "jne", "the", "and", "of", "for", "in", "to", "a", "an", "och", "i", "på", "för", "med", "att",
+    "en", "ett",
 ];
 
 /// True for a stop word (any case).
@@ -96,7 +97,10 @@ mod tests {
     fn tokens_keep_inner_hyphens_and_mark_dangling_ones() {
         let tokens = tokenize("Sosiaali- ja terveysalan verkko-opetus (B1–B2).");
         let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
-        assert_eq!(words, ["Sosiaali", "ja", "terveysalan", "verkko-opetus", "B1", "B2"]);
+        assert_eq!(
+            words,
+            ["Sosiaali", "ja", "terveysalan", "verkko-opetus", "B1", "B2"]
+        );
         assert!(tokens[0].dangling);
         assert!(!tokens[3].dangling);
     }

@@ -43,16 +43,27 @@ pub struct Analysis {
 static API: OnceLock<Result<Api, String>> = OnceLock::new();
 
 fn load() -> Result<Api, String> {
-    let names = ["libvoikko.so.1", "libvoikko.so", "libvoikko.1.dylib", "libvoikko-1.dll"];
+    let names = [
+        "libvoikko.so.1",
+        "libvoikko.so",
+        "libvoikko.1.dylib",
+        "libvoikko-1.dll",
+    ];
     let mut last = String::new();
     for name in names {
         // SAFETY: libvoikko's initialisers have no preconditions.
         match unsafe { Library::new(name) } {
             Ok(library) => unsafe {
                 let api = Api {
-                    init: *library.get::<Init>(b"voikkoInit\0").map_err(|e| e.to_string())?,
-                    terminate: *library.get::<Terminate>(b"voikkoTerminate\0").map_err(|e| e.to_string())?,
-                    analyze: *library.get::<Analyze>(b"voikkoAnalyzeWordCstr\0").map_err(|e| e.to_string())?,
+                    init: *library
+                        .get::<Init>(b"voikkoInit\0")
+                        .map_err(|e| e.to_string())?,
+                    terminate: *library
+                        .get::<Terminate>(b"voikkoTerminate\0")
+                        .map_err(|e| e.to_string())?,
+                    analyze: *library
+                        .get::<Analyze>(b"voikkoAnalyzeWordCstr\0")
+                        .map_err(|e| e.to_string())?,
                     free_analysis: *library
                         .get::<FreeAnalysis>(b"voikko_free_mor_analysis\0")
                         .map_err(|e| e.to_string())?,
@@ -109,9 +120,13 @@ fn open() -> Result<Handle, String> {
             "unknown error".to_string()
         } else {
             // SAFETY: libvoikko returns a static NUL-terminated message.
-            unsafe { CStr::from_ptr(error) }.to_string_lossy().into_owned()
+            unsafe { CStr::from_ptr(error) }
+                .to_string_lossy()
+                .into_owned()
         };
-        return Err(format!("the Finnish dictionary could not be opened: {reason}"));
+        return Err(format!(
+            "the Finnish dictionary could not be opened: {reason}"
+        ));
     }
     Ok(Handle {
         raw,

@@ -10,25 +10,34 @@ mod pagination;
 mod prefetch;
 mod query;
 mod scalars;
+mod search;
 mod types;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Request, Response, Schema};
+use std::sync::Arc;
+
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Request, Response, Schema};
 
 pub use context::Clock;
 pub use errors::label_errors;
 
+use crate::search::service::SearchService;
 use crate::store::Store;
 
+/// Every read of the public API.
+#[derive(MergedObject, Default)]
+pub struct Query(query::QueryRoot, search::SearchQuery);
+
 /// The schema type.
-pub type AppSchema = Schema<query::QueryRoot, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
 /// The deepest selection a document may nest; GraphiQL's introspection needs 13.
 const MAX_DEPTH: usize = 16;
 
 /// Builds the schema once; clone it into every worker.
-pub fn build_schema(store: Store, clock: Clock) -> AppSchema {
-    Schema::build(query::QueryRoot, EmptyMutation, EmptySubscription)
+pub fn build_schema(store: Store, search: Arc<SearchService>, clock: Clock) -> AppSchema {
+    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
         .data(store)
+        .data(search)
         .data(clock)
         .limit_depth(MAX_DEPTH)
         .finish()
@@ -42,6 +51,6 @@ pub async fn execute(schema: &AppSchema, store: &Store, request: impl Into<Reque
 
 /// The schema in SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    let schema = Schema::build(query::QueryRoot, EmptyMutation, EmptySubscription).finish();
+    let schema = Schema::build(Query::default(), EmptyMutation, EmptySubscription).finish();
     schema.sdl()
 }

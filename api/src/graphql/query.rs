@@ -15,7 +15,8 @@ use crate::codes::code_sets;
 use crate::domain::{PublicationState, Visibility};
 use crate::store::{self as st, CourseRow};
 
-/// The root of every read.
+/// The catalogue reads of the query root.
+#[derive(Default)]
 pub struct QueryRoot;
 
 fn visible(row: &CourseRow, seen: Visibility) -> bool {

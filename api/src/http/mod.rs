@@ -8,7 +8,11 @@ use actix_web::{guard, web, App, HttpResponse, HttpServer};
 use async_graphql::http::GraphiQLSource;
 use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
 
+use std::sync::Arc;
+
+use crate::finnish::{analyzer, Backend};
 use crate::graphql::{execute, AppSchema};
+use crate::search::service::SearchService;
 use crate::store::Store;
 
 /// Requests larger than this are refused before parsing.
@@ -43,16 +47,32 @@ async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
-async fn readyz(store: web::Data<Store>) -> HttpResponse {
-    match store.ping().await {
-        Ok(()) => {
-            HttpResponse::Ok().json(serde_json::json!({ "status": "ready", "database": "ok" }))
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "database not ready");
-            HttpResponse::ServiceUnavailable()
-                .json(serde_json::json!({ "status": "not ready", "database": "unavailable" }))
-        }
+async fn readyz(store: web::Data<Store>, search: web::Data<Arc<SearchService>>) -> HttpResponse {
+    let database = store.ping().await;
+    if let Err(e) = &database {
+        tracing::warn!(error = %e, "database not ready");
+    }
+    let index = search.status().await.ok();
+    let analyzer = analyzer();
+    let body = serde_json::json!({
+        "status": if database.is_ok() { "ready" } else { "not ready" },
+        "database": if database.is_ok() { "ok" } else { "unavailable" },
+        "search": index.as_ref().map(|s| serde_json::json!({
+            "engine": s.engine,
+            "documents": s.documents,
+            "pendingChanges": s.pending,
+            "oldestPendingSeconds": s.oldest_pending_seconds,
+            "lastError": s.last_error,
+        })),
+        "finnishAnalyzer": {
+            "backend": match analyzer.backend() { Backend::Voikko => "voikko", Backend::Snowball => "snowball" },
+            "warning": analyzer.warning(),
+        },
+    });
+    if database.is_ok() {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
     }
 }
 
@@ -63,14 +83,21 @@ pub struct Running {
 }
 
 /// Starts serving on `listener` (bind port 0 in tests and read `addr`).
-pub fn start(listener: TcpListener, schema: AppSchema, store: Store) -> std::io::Result<Running> {
+pub fn start(
+    listener: TcpListener,
+    schema: AppSchema,
+    store: Store,
+    search: Arc<SearchService>,
+) -> std::io::Result<Running> {
     let addr = listener.local_addr()?;
     let schema = web::Data::new(schema);
     let store = web::Data::new(store);
+    let search = web::Data::new(search);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(schema.clone())
             .app_data(store.clone())
+            .app_data(search.clone())
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .app_data(web::JsonConfig::default().limit(MAX_BODY_BYTES))
             .wrap(tracing_actix())

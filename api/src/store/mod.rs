@@ -3,6 +3,7 @@
 mod courses;
 mod guidance;
 mod organisations;
+mod outbox;
 mod rows;
 mod write;
 
@@ -15,6 +16,7 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
 
 pub use courses::{CourseOrder, CoursePage, OrderDirection, PageRequest};
 pub use guidance::GuidanceFilter;
+pub use outbox::{CourseBundle, PendingChange};
 pub use rows::*;
 pub use write::{CatalogueWriter, DryRun, Outcome, WriteError};
 

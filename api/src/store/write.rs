@@ -4,7 +4,7 @@
 use chrono::Utc;
 use sea_orm::sea_query::{ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
     TransactionTrait,
 };
 use sha2::{Digest, Sha256};
@@ -215,6 +215,19 @@ async fn upsert_organisation<C: TransactionTrait<Transaction = DatabaseTransacti
     for (i, place) in record.locations.iter().enumerate() {
         upsert_location(&tx, id, place, &format!("location[{i}]")).await?;
     }
+    if outcome == Outcome::Updated {
+        // Course documents carry the provider's name.
+        let courses: Vec<i32> = course::Entity::find()
+            .select_only()
+            .column(course::Column::Id)
+            .filter(course::Column::ProviderId.eq(id))
+            .into_tuple()
+            .all(&tx)
+            .await?;
+        for course_id in courses {
+            super::outbox::enqueue(&tx, course_id).await?;
+        }
+    }
     tx.commit().await?;
     Ok(outcome)
 }
@@ -288,6 +301,7 @@ async fn upsert_course<C: TransactionTrait<Transaction = DatabaseTransaction>>(
     };
     replace_tags(&tx, id, course_tags(id, record)).await?;
     write_instances(&tx, id, provider_id, record).await?;
+    super::outbox::enqueue(&tx, id).await?;
     tx.commit().await?;
     Ok(outcome)
 }

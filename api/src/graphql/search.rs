@@ -1,0 +1,496 @@
+//! `search`, `suggest` and `indexStatus`: full-text search over the engine,
+//! with the same filters as `courses`, disjunctive facets and highlights.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::connection::{Connection, ConnectionNameType, EdgeNameType};
+use async_graphql::{Context, Enum, Object, OutputType, SimpleObject, ID};
+
+use super::context::{store, today};
+use super::enums::Lang;
+use super::errors::{bad_input, OrInternal};
+use super::filters::CourseFilter;
+use super::ids::{encode, NodeKind};
+use super::loaders::InstanceId;
+use super::pagination::{Cursor, PageArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use super::types::{Course, CourseInstance};
+use crate::codes::code_sets;
+use crate::domain::{self, Lang as DomainLang};
+use crate::finnish::{analyzer, Backend};
+use crate::search::service::SearchService;
+use crate::search::{
+    Facet, SearchOrder, SearchRequest, SuggestionKind as EngineKind, MAX_QUERY_CHARS,
+    MAX_QUERY_WORDS,
+};
+
+/// What `search` can count.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+pub enum CourseFacet {
+    Municipality,
+    Region,
+    FieldOfEducation,
+    EducationType,
+    TeachingMode,
+    Language,
+    Provider,
+    FundingCategory,
+    TimeOfDay,
+    /// Whether an instance is free: values `true` and `false`.
+    Free,
+    /// Whether an application period is open today: values `true` and `false`.
+    ApplicationOpen,
+    Audience,
+}
+
+impl From<CourseFacet> for Facet {
+    fn from(f: CourseFacet) -> Facet {
+        match f {
+            CourseFacet::Municipality => Facet::Municipality,
+            CourseFacet::Region => Facet::Region,
+            CourseFacet::FieldOfEducation => Facet::FieldOfEducation,
+            CourseFacet::EducationType => Facet::EducationType,
+            CourseFacet::TeachingMode => Facet::TeachingMode,
+            CourseFacet::Language => Facet::Language,
+            CourseFacet::Provider => Facet::Provider,
+            CourseFacet::FundingCategory => Facet::FundingCategory,
+            CourseFacet::TimeOfDay => Facet::TimeOfDay,
+            CourseFacet::Free => Facet::Free,
+            CourseFacet::ApplicationOpen => Facet::ApplicationOpen,
+            CourseFacet::Audience => Facet::Audience,
+        }
+    }
+}
+
+/// The order of search hits.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+pub enum SearchOrderField {
+    /// Best match first (the default when there is a query).
+    Relevance,
+    /// Earliest start among the matching instances first.
+    StartDate,
+    /// By name (the default without a query).
+    Name,
+}
+
+/// One value of a facet.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct FacetValue {
+    /// The value to filter by (a code, an id, or `true`/`false`).
+    pub value: String,
+    /// The value's name in the asked language.
+    pub label: String,
+    /// How many courses have it, under every active filter but this facet's own.
+    pub count: u64,
+}
+
+/// The counts of one facet.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct FacetResult {
+    pub facet: CourseFacet,
+    pub values: Vec<FacetValue>,
+}
+
+/// Highlighted texts of a hit; matches are wrapped in `<mark>`, the rest is HTML-escaped.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Highlights {
+    pub name: Option<String>,
+    /// A passage of the description around the first match.
+    pub description: Option<String>,
+}
+
+/// What a search hit adds to its course.
+#[derive(Clone, Debug)]
+pub struct HitFields {
+    score: f64,
+    instance_ids: Vec<i32>,
+    highlights: Highlights,
+}
+
+#[Object]
+impl HitFields {
+    /// The relevance score; comparable within one result only.
+    async fn score(&self) -> f64 {
+        self.score
+    }
+
+    /// The instances that match the filter.
+    async fn matched_instances(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<CourseInstance>> {
+        let keys: Vec<InstanceId> = self.instance_ids.iter().map(|i| InstanceId(*i)).collect();
+        let found = super::context::loader(ctx)
+            .load_many(keys.clone())
+            .await
+            .or_internal()?;
+        Ok(keys
+            .iter()
+            .filter_map(|k| found.get(k).cloned())
+            .map(CourseInstance)
+            .collect())
+    }
+
+    /// The name and a description passage with the matches marked.
+    async fn highlights(&self) -> &Highlights {
+        &self.highlights
+    }
+}
+
+/// Totals and facets of a search.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct SearchTotals {
+    /// How many courses match.
+    pub total_count: u64,
+    /// True when `totalCount` is the engine's estimate rather than exact.
+    pub total_count_is_estimate: bool,
+    /// The facets asked for.
+    pub facets: Vec<FacetResult>,
+}
+
+/// Names the connection type `SearchConnection`.
+pub struct SearchConnectionName;
+impl ConnectionNameType for SearchConnectionName {
+    fn type_name<T: OutputType>() -> String {
+        "SearchConnection".into()
+    }
+}
+
+/// Names the edge type `SearchHit`.
+pub struct SearchHitName;
+impl EdgeNameType for SearchHitName {
+    fn type_name<T: OutputType>() -> String {
+        "SearchHit".into()
+    }
+}
+
+type SearchPage =
+    Connection<Cursor, Course, SearchTotals, HitFields, SearchConnectionName, SearchHitName>;
+
+/// An autocomplete suggestion.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Suggestion {
+    pub text: String,
+    pub kind: SuggestionKind,
+    /// The course, for course suggestions.
+    pub course_id: Option<ID>,
+}
+
+/// What a suggestion names.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+pub enum SuggestionKind {
+    Course,
+    Keyword,
+    Provider,
+    Municipality,
+}
+
+/// The state of the search index.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct IndexStatus {
+    /// `embedded` or `meilisearch`.
+    pub engine: String,
+    pub documents: Option<u64>,
+    /// Changes written to the database and not yet confirmed by the engine.
+    pub pending_changes: u64,
+    pub oldest_pending_seconds: Option<i64>,
+    pub last_error: Option<String>,
+    /// `voikko`, or `snowball` when Voikko is missing.
+    pub finnish_analyzer: String,
+    pub analyzer_warning: Option<String>,
+}
+
+fn service<'a>(ctx: &Context<'a>) -> &'a Arc<SearchService> {
+    ctx.data_unchecked::<Arc<SearchService>>()
+}
+
+fn label_of(set: &str, code: &str, lang: DomainLang) -> String {
+    code_sets()
+        .label(set, code)
+        .map(|l| l.get(lang).to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+fn facet_label(
+    facet: Facet,
+    value: &str,
+    lang: DomainLang,
+    providers: &HashMap<i32, String>,
+) -> String {
+    let sets = code_sets();
+    match facet {
+        Facet::Municipality => sets
+            .municipality(value)
+            .map(|m| m.name.get(lang).to_string()),
+        Facet::Region => sets.region(value).map(|r| r.name.get(lang).to_string()),
+        Facet::FieldOfEducation => sets.field(value).map(|f| f.name.get(lang).to_string()),
+        Facet::Language => sets.language(value).map(|l| l.name.get(lang).to_string()),
+        Facet::EducationType => Some(label_of(domain::EducationType::SET, value, lang)),
+        Facet::TeachingMode => Some(label_of(domain::TeachingMode::SET, value, lang)),
+        Facet::FundingCategory => Some(label_of(domain::FundingCategory::SET, value, lang)),
+        Facet::TimeOfDay => Some(label_of(domain::TimeOfDay::SET, value, lang)),
+        Facet::Audience => Some(label_of(domain::Audience::SET, value, lang)),
+        Facet::Provider => value
+            .parse()
+            .ok()
+            .and_then(|id: i32| providers.get(&id).cloned()),
+        Facet::Free => Some(
+            match (value, lang) {
+                ("true", DomainLang::Fi) => "Maksuton",
+                ("true", DomainLang::Sv) => "Avgiftsfri",
+                ("true", DomainLang::En) => "Free",
+                (_, DomainLang::Fi) => "Maksullinen",
+                (_, DomainLang::Sv) => "Avgiftsbelagd",
+                (_, DomainLang::En) => "Paid",
+            }
+            .to_string(),
+        ),
+        Facet::ApplicationOpen => Some(
+            match (value, lang) {
+                ("true", DomainLang::Fi) => "Haku auki",
+                ("true", DomainLang::Sv) => "Ansökan öppen",
+                ("true", DomainLang::En) => "Application open",
+                (_, DomainLang::Fi) => "Haku ei auki",
+                (_, DomainLang::Sv) => "Ansökan stängd",
+                (_, DomainLang::En) => "Application closed",
+            }
+            .to_string(),
+        ),
+    }
+    .unwrap_or_else(|| value.to_string())
+}
+
+/// Checks the query's size.
+fn checked_query(query: Option<String>) -> async_graphql::Result<Option<String>> {
+    let Some(query) = query
+        .map(|q| q.trim().to_string())
+        .filter(|q| !q.is_empty())
+    else {
+        return Ok(None);
+    };
+    let chars = query.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return Err(bad_input(
+            "query",
+            format!("at most {MAX_QUERY_CHARS} characters, got {chars}"),
+        ));
+    }
+    let words = crate::finnish::tokenize(&query).len();
+    if words > MAX_QUERY_WORDS {
+        return Err(bad_input(
+            "query",
+            format!("at most {MAX_QUERY_WORDS} words, got {words}"),
+        ));
+    }
+    Ok(Some(query))
+}
+
+/// The search fields of the query root.
+#[derive(Default)]
+pub struct SearchQuery;
+
+#[Object]
+impl SearchQuery {
+    /// Full-text search of published courses, Finnish-aware (inflected forms,
+    /// compound parts, typos, synonyms), with the same filters as `courses`.
+    /// An empty query browses everything under the filter.
+    #[allow(clippy::too_many_arguments)]
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        query: Option<String>,
+        filter: Option<CourseFilter>,
+        facets: Option<Vec<CourseFacet>>,
+        order_by: Option<SearchOrderField>,
+        first: Option<i32>,
+        after: Option<String>,
+        lang: Option<Lang>,
+    ) -> async_graphql::Result<SearchPage> {
+        let query = checked_query(query)?;
+        let filter = filter.unwrap_or_default().parse(ctx, "filter").await?;
+        let args = PageArgs {
+            first,
+            after,
+            last: None,
+            before: None,
+        };
+        let start = args.window(u64::MAX)?.offset as usize;
+        let limit = first.unwrap_or(DEFAULT_PAGE_SIZE).clamp(0, MAX_PAGE_SIZE) as usize;
+        let lang: DomainLang = lang.unwrap_or_default().into();
+        let mut facet_list: Vec<Facet> = facets
+            .unwrap_or_default()
+            .into_iter()
+            .map(Facet::from)
+            .collect();
+        facet_list.dedup();
+        let order = match order_by {
+            Some(SearchOrderField::StartDate) => SearchOrder::StartDate,
+            Some(SearchOrderField::Name) => SearchOrder::Name,
+            Some(SearchOrderField::Relevance) | None => SearchOrder::Relevance,
+        };
+        let request = SearchRequest {
+            query,
+            filter,
+            facets: facet_list,
+            order,
+            offset: start,
+            limit,
+            lang,
+            today: today(ctx),
+        };
+        let result = service(ctx).engine().search(&request).await.or_internal()?;
+        let ids: Vec<i32> = result.hits.iter().map(|h| h.course_id).collect();
+        let rows = store(ctx).courses_by_ids(&ids).await.or_internal()?;
+        let provider_ids: Vec<i32> = result
+            .facets
+            .iter()
+            .filter(|f| f.facet == Facet::Provider)
+            .flat_map(|f| f.values.iter().filter_map(|(v, _)| v.parse().ok()))
+            .collect();
+        let providers: HashMap<i32, String> = if provider_ids.is_empty() {
+            HashMap::new()
+        } else {
+            store(ctx)
+                .organisations_by_ids(&provider_ids)
+                .await
+                .or_internal()?
+                .into_iter()
+                .map(|(id, o)| {
+                    (
+                        id,
+                        o.name_fi.or(o.name_sv).or(o.name_en).unwrap_or_default(),
+                    )
+                })
+                .collect()
+        };
+        let facets = result
+            .facets
+            .iter()
+            .map(|f| FacetResult {
+                facet: facet_enum(f.facet),
+                values: f
+                    .values
+                    .iter()
+                    .map(|(value, count)| FacetValue {
+                        label: facet_label(f.facet, value, lang, &providers),
+                        value: match f.facet {
+                            Facet::Provider => value
+                                .parse()
+                                .map(|id| encode(NodeKind::Organisation, id).to_string())
+                                .unwrap_or_default(),
+                            _ => value.clone(),
+                        },
+                        count: *count,
+                    })
+                    .collect(),
+            })
+            .collect();
+        let end = start + result.hits.len();
+        let mut page = SearchPage::with_additional_fields(
+            start > 0,
+            (end as u64) < result.total,
+            SearchTotals {
+                total_count: result.total,
+                total_count_is_estimate: result.estimated,
+                facets,
+            },
+        );
+        let hit_rows: Vec<_> = result
+            .hits
+            .into_iter()
+            .filter_map(|h| rows.get(&h.course_id).cloned().map(|r| (h, r)))
+            .collect();
+        super::prefetch::courses(
+            ctx,
+            &hit_rows.iter().map(|(_, r)| r.clone()).collect::<Vec<_>>(),
+        )
+        .await?;
+        for (i, (hit, row)) in hit_rows.into_iter().enumerate() {
+            page.edges
+                .push(async_graphql::connection::Edge::with_additional_fields(
+                    Cursor((start + i) as u64),
+                    Course(row),
+                    HitFields {
+                        score: hit.score,
+                        instance_ids: hit.instance_ids,
+                        highlights: Highlights {
+                            name: hit.name_highlight,
+                            description: hit.description_snippet,
+                        },
+                    },
+                ));
+        }
+        Ok(page)
+    }
+
+    /// Autocomplete for search-as-you-type: course names, keywords, providers
+    /// and municipalities that start with (or nearly start with) `prefix`.
+    async fn suggest(
+        &self,
+        ctx: &Context<'_>,
+        prefix: String,
+        lang: Option<Lang>,
+        #[graphql(default = 10)] first: i32,
+    ) -> async_graphql::Result<Vec<Suggestion>> {
+        if prefix.chars().count() > 100 {
+            return Err(bad_input("prefix", "at most 100 characters"));
+        }
+        if !(1..=50).contains(&first) {
+            return Err(bad_input("first", format!("between 1 and 50, got {first}")));
+        }
+        let lang: DomainLang = lang.unwrap_or_default().into();
+        let found = service(ctx)
+            .engine()
+            .suggest(&prefix, lang, first as usize)
+            .await
+            .or_internal()?;
+        Ok(found
+            .into_iter()
+            .map(|s| Suggestion {
+                text: s.text,
+                kind: match s.kind {
+                    EngineKind::Course => SuggestionKind::Course,
+                    EngineKind::Keyword => SuggestionKind::Keyword,
+                    EngineKind::Provider => SuggestionKind::Provider,
+                    EngineKind::Municipality => SuggestionKind::Municipality,
+                },
+                course_id: s.course_id.map(|id| encode(NodeKind::Course, id)),
+            })
+            .collect())
+    }
+
+    /// The state of the search index: engine, documents, pending changes, last error.
+    async fn index_status(&self, ctx: &Context<'_>) -> async_graphql::Result<IndexStatus> {
+        let status = service(ctx).status().await.or_internal()?;
+        let analyzer = analyzer();
+        Ok(IndexStatus {
+            engine: status.engine.to_string(),
+            documents: status.documents,
+            pending_changes: status.pending,
+            oldest_pending_seconds: status.oldest_pending_seconds,
+            last_error: status.last_error,
+            finnish_analyzer: match analyzer.backend() {
+                Backend::Voikko => "voikko".into(),
+                Backend::Snowball => "snowball".into(),
+            },
+            analyzer_warning: analyzer.warning().map(str::to_string),
+        })
+    }
+}
+
+fn facet_enum(f: Facet) -> CourseFacet {
+    match f {
+        Facet::Municipality => CourseFacet::Municipality,
+        Facet::Region => CourseFacet::Region,
+        Facet::FieldOfEducation => CourseFacet::FieldOfEducation,
+        Facet::EducationType => CourseFacet::EducationType,
+        Facet::TeachingMode => CourseFacet::TeachingMode,
+        Facet::Language => CourseFacet::Language,
+        Facet::Provider => CourseFacet::Provider,
+        Facet::FundingCategory => CourseFacet::FundingCategory,
+        Facet::TimeOfDay => CourseFacet::TimeOfDay,
+        Facet::Free => CourseFacet::Free,
+        Facet::ApplicationOpen => CourseFacet::ApplicationOpen,
+        Facet::Audience => CourseFacet::Audience,
+    }
+}

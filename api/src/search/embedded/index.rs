@@ -1,0 +1,289 @@
+//! The in-memory inverted index of the embedded engine: raw folded words and
+//! analysed terms (Voikko lemmas and compound parts, or stems) per field.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::domain::Localized;
+use crate::finnish::{analyzer, fold, tokenize};
+use crate::search::SearchDocument;
+
+/// Where in a document a term occurs; each has its weight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Name,
+    Keywords,
+    Credential,
+    Provider,
+    Place,
+    Time,
+    Description,
+}
+
+impl Field {
+    /// How much a match in this field counts.
+    pub fn weight(self) -> f64 {
+        match self {
+            Field::Name => 10.0,
+            Field::Keywords => 6.0,
+            Field::Credential => 5.0,
+            Field::Place => 4.0,
+            Field::Time => 4.0,
+            Field::Provider => 2.5,
+            Field::Description => 1.5,
+        }
+    }
+}
+
+/// Raw (as written, folded) or analysed (lemma, compound part, stem).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Layer {
+    Raw,
+    Analysed,
+}
+
+/// One occurrence of a term in a document field.
+#[derive(Debug, Clone, Copy)]
+pub struct Posting {
+    pub slot: u32,
+    pub field: Field,
+}
+
+/// The index: documents in slots (a removed one leaves an empty slot until
+/// the next rebuild) and postings per (layer, term).
+#[derive(Default)]
+pub struct Index {
+    pub docs: Vec<Option<SearchDocument>>,
+    pub slots: HashMap<i32, u32>,
+    postings: HashMap<(Layer, String), Vec<Posting>>,
+    raw_terms: BTreeSet<String>,
+    /// Folded surface word -> folded lemmas, so queries typed without ä/ö
+    /// can be lemmatised.
+    pub folded_lemmas: HashMap<String, Vec<String>>,
+    pub live: usize,
+}
+
+fn texts(text: &Localized) -> [(Option<&str>, u8); 3] {
+    [
+        (text.fi.as_deref(), 0),
+        (text.sv.as_deref(), 1),
+        (text.en.as_deref(), 2),
+    ]
+}
+
+impl Index {
+    /// An index of `docs`.
+    pub fn build(docs: Vec<SearchDocument>) -> Index {
+        let mut index = Index::default();
+        for doc in docs {
+            index.upsert(doc);
+        }
+        index
+    }
+
+    /// Adds or replaces a document.
+    pub fn upsert(&mut self, doc: SearchDocument) {
+        self.remove(doc.course_id);
+        let slot = self.docs.len() as u32;
+        let add = |index: &mut Index, layer: Layer, term: String, field: Field| {
+            if term.is_empty() {
+                return;
+            }
+            if layer == Layer::Raw {
+                index.raw_terms.insert(term.clone());
+            }
+            let list = index.postings.entry((layer, term)).or_default();
+            if !list
+                .last()
+                .is_some_and(|p| p.slot == slot && p.field == field)
+            {
+                list.push(Posting { slot, field });
+            }
+        };
+        let mut finnish = |index: &mut Index, text: &str, field: Field| {
+            for token in tokenize(text) {
+                let raw = fold(&token.text);
+                for piece in raw
+                    .split('-')
+                    .filter(|p| !p.is_empty() && p.len() < raw.len())
+                {
+                    add(index, Layer::Raw, piece.to_string(), field);
+                }
+                add(index, Layer::Raw, raw, field);
+            }
+            for term in analyzer().finnish_terms(text) {
+                add(index, Layer::Analysed, fold(&term), field);
+            }
+        };
+        let localized = |index: &mut Index,
+                         text: &Localized,
+                         field: Field,
+                         finnish: &mut dyn FnMut(&mut Index, &str, Field)| {
+            for (value, lang) in texts(text) {
+                let Some(value) = value else { continue };
+                if lang == 0 {
+                    finnish(index, value, field);
+                    continue;
+                }
+                for token in tokenize(value) {
+                    let raw = fold(&token.text);
+                    index.raw_terms.insert(raw.clone());
+                    index
+                        .postings
+                        .entry((Layer::Raw, raw))
+                        .or_default()
+                        .push(Posting { slot, field });
+                }
+                for stem in analyzer().stems(value, lang == 1) {
+                    index
+                        .postings
+                        .entry((Layer::Analysed, fold(&stem)))
+                        .or_default()
+                        .push(Posting { slot, field });
+                }
+            }
+        };
+        localized(self, &doc.name, Field::Name, &mut finnish);
+        localized(self, &doc.credential, Field::Credential, &mut finnish);
+        localized(self, &doc.description, Field::Description, &mut finnish);
+        localized(self, &doc.provider_name, Field::Provider, &mut finnish);
+        for keyword in &doc.keywords {
+            finnish(self, keyword, Field::Keywords);
+        }
+        for place in &doc.places {
+            finnish(self, place, Field::Place);
+        }
+        for word in &doc.times {
+            finnish(self, word, Field::Time);
+        }
+        self.remember_surfaces(&doc);
+        self.slots.insert(doc.course_id, slot);
+        self.docs.push(Some(doc));
+        self.live += 1;
+    }
+
+    fn remember_surfaces(&mut self, doc: &SearchDocument) {
+        let texts = [
+            doc.name.fi.as_deref(),
+            doc.description.fi.as_deref(),
+            doc.credential.fi.as_deref(),
+        ];
+        for text in texts
+            .into_iter()
+            .flatten()
+            .chain(doc.keywords.iter().map(String::as_str))
+        {
+            for token in tokenize(text) {
+                let folded = fold(&token.text);
+                if folded == token.text.to_lowercase() || self.folded_lemmas.contains_key(&folded) {
+                    continue;
+                }
+                let lemmas: Vec<String> = analyzer()
+                    .word(&token.text)
+                    .lemmas
+                    .iter()
+                    .map(|l| fold(l))
+                    .collect();
+                self.folded_lemmas.insert(folded, lemmas);
+            }
+        }
+    }
+
+    /// Removes a document; its postings are skipped from now on.
+    pub fn remove(&mut self, course_id: i32) {
+        if let Some(slot) = self.slots.remove(&course_id) {
+            self.docs[slot as usize] = None;
+            self.live -= 1;
+        }
+    }
+
+    /// The live document in `slot`.
+    pub fn doc(&self, slot: u32) -> Option<&SearchDocument> {
+        self.docs.get(slot as usize).and_then(Option::as_ref)
+    }
+
+    /// The postings of a term.
+    pub fn postings(&self, layer: Layer, term: &str) -> &[Posting] {
+        self.postings
+            .get(&(layer, term.to_string()))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// Raw terms that start with `prefix`, at most `limit`.
+    pub fn raw_with_prefix(&self, prefix: &str, limit: usize) -> Vec<&str> {
+        self.raw_terms
+            .range(prefix.to_string()..)
+            .take_while(|t| t.starts_with(prefix))
+            .take(limit)
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// Raw terms within `typos` edits of `word` that share its first letter.
+    pub fn raw_near(&self, word: &str, typos: usize) -> Vec<&str> {
+        let Some(first) = word.chars().next() else {
+            return Vec::new();
+        };
+        let len = word.chars().count();
+        let start = first.to_string();
+        self.raw_terms
+            .range(start.clone()..)
+            .take_while(|t| t.starts_with(&start))
+            .filter(|t| t.chars().count().abs_diff(len) <= typos && *t != word)
+            .filter(|t| edit_distance(word, t, typos) <= typos)
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// How many live documents hold a term (for its rarity).
+    pub fn document_frequency(&self, layer: Layer, term: &str) -> usize {
+        let mut last = u32::MAX;
+        let mut n = 0;
+        for p in self.postings(layer, term) {
+            if p.slot != last && self.doc(p.slot).is_some() {
+                n += 1;
+            }
+            last = p.slot;
+        }
+        n
+    }
+}
+
+/// Damerau-Levenshtein distance (adjacent transpositions), giving up past `limit`.
+pub fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev2: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        let mut best = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(prev2[j - 2] + 1);
+            }
+            best = best.min(cur[j]);
+        }
+        if best > limit {
+            return limit + 1;
+        }
+        prev2 = std::mem::replace(&mut prev, cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transpositions_and_missing_letters_are_one_edit() {
+        assert_eq!(edit_distance("englnti", "englanti", 2), 1);
+        assert_eq!(edit_distance("lähihoitja", "lähihoitaja", 2), 1);
+        assert_eq!(edit_distance("oppisopmus", "oppisopimus", 2), 1);
+        assert_eq!(edit_distance("ab", "ba", 2), 1);
+        assert!(edit_distance("kissa", "koira", 1) > 1);
+    }
+}

@@ -1,0 +1,177 @@
+//! Keeps the engine in step with the database: a full rebuild at start (and
+//! on `tarjotin reindex`), then the outbox, applied in batches with retry and
+//! backoff; rows are deleted only after the engine confirms.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use super::{IndexChange, SearchDocument, SearchEngine, SearchError};
+use crate::store::{Store, StoreError};
+
+/// Changes applied per batch.
+const BATCH: u64 = 500;
+/// The longest wait between retries after failures.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// How often the worker looks at the outbox even when nobody kicks it.
+const POLL: Duration = Duration::from_secs(2);
+
+/// Why indexing failed.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error(transparent)]
+    Engine(#[from] SearchError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The state of the index, for `indexStatus` and readiness.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexStatus {
+    pub engine: &'static str,
+    pub documents: Option<u64>,
+    pub pending: u64,
+    pub oldest_pending_seconds: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+/// The engine, the store and the worker between them.
+pub struct SearchService {
+    engine: Arc<dyn SearchEngine>,
+    store: Store,
+    wake: Notify,
+    last_error: Mutex<Option<String>>,
+}
+
+fn documents(bundles: Vec<crate::store::CourseBundle>) -> Result<Vec<SearchDocument>, StoreError> {
+    bundles
+        .iter()
+        .map(|(course, instances, provider)| SearchDocument::from_rows(course, instances, provider))
+        .collect()
+}
+
+impl SearchService {
+    /// A service over `engine`.
+    pub fn new(engine: Arc<dyn SearchEngine>, store: Store) -> Arc<SearchService> {
+        Arc::new(SearchService {
+            engine,
+            store,
+            wake: Notify::new(),
+            last_error: Mutex::new(None),
+        })
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &dyn SearchEngine {
+        self.engine.as_ref()
+    }
+
+    /// Rebuilds the whole index from the database and swaps it in; changes
+    /// the rebuild saw are cleared from the outbox. Returns the document count.
+    #[tracing::instrument(skip_all)]
+    pub async fn rebuild(&self) -> Result<usize, IndexError> {
+        let seen = self.store.last_change_id().await?;
+        let docs = documents(self.store.course_bundles(None).await?)?;
+        let n = docs.len();
+        self.engine.rebuild(docs).await?;
+        if let Some(id) = seen {
+            self.store.confirm_changes_up_to(id).await?;
+        }
+        tracing::info!(
+            documents = n,
+            engine = self.engine.name(),
+            "search index rebuilt"
+        );
+        Ok(n)
+    }
+
+    /// Applies one batch of the outbox; returns how many changes it applied.
+    pub async fn apply_pending(&self) -> Result<usize, IndexError> {
+        let pending = self.store.pending_changes(BATCH).await?;
+        if pending.is_empty() {
+            return Ok(0);
+        }
+        let mut course_ids: Vec<i32> = pending.iter().map(|p| p.course_id).collect();
+        course_ids.sort_unstable();
+        course_ids.dedup();
+        let docs = documents(self.store.course_bundles(Some(&course_ids)).await?)?;
+        let mut changes: Vec<IndexChange> = Vec::with_capacity(course_ids.len());
+        for id in &course_ids {
+            match docs.iter().find(|d| d.course_id == *id) {
+                Some(doc) => changes.push(IndexChange::Upsert(Box::new(doc.clone()))),
+                None => changes.push(IndexChange::Delete(*id)),
+            }
+        }
+        let ids: Vec<i32> = pending.iter().map(|p| p.id).collect();
+        match self.engine.apply(changes).await {
+            Ok(()) => {
+                self.store.confirm_changes(&ids).await?;
+                *self.last_error.lock().expect("lock") = None;
+                Ok(ids.len())
+            }
+            Err(e) => {
+                let message = e.to_string();
+                self.store.note_failure(&ids, &message).await?;
+                *self.last_error.lock().expect("lock") = Some(message);
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Applies the outbox until it is empty.
+    pub async fn drain(&self) -> Result<usize, IndexError> {
+        let mut total = 0;
+        loop {
+            let n = self.apply_pending().await?;
+            if n == 0 {
+                return Ok(total);
+            }
+            total += n;
+        }
+    }
+
+    /// Wakes the worker after a write.
+    pub fn kick(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Runs the worker until the process stops: drains the outbox whenever
+    /// kicked or every few seconds, backing off while the engine fails.
+    pub fn spawn_worker(self: Arc<Self>) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let mut backoff = Duration::from_millis(250);
+            loop {
+                match self.drain().await {
+                    Ok(_) => {
+                        backoff = Duration::from_millis(250);
+                        let _ = tokio::time::timeout(POLL, self.wake.notified()).await;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, retry_in_ms = backoff.as_millis() as u64, "indexing failed; will retry");
+                        tokio::time::sleep(backoff).await;
+                        backoff = (backoff * 2).min(MAX_BACKOFF);
+                    }
+                }
+            }
+        })
+    }
+
+    /// The state of the index.
+    pub async fn status(&self) -> Result<IndexStatus, StoreError> {
+        let (pending, oldest, stored_error) = self.store.outbox_status().await?;
+        let last_error = self
+            .last_error
+            .lock()
+            .expect("lock")
+            .clone()
+            .or(stored_error);
+        Ok(IndexStatus {
+            engine: self.engine.name(),
+            documents: self.engine.count().await.ok(),
+            pending,
+            oldest_pending_seconds: oldest,
+            last_error,
+        })
+    }
+}

@@ -1,0 +1,257 @@
+//! Search through GraphQL on the embedded engine: Finnish forms, facets,
+//! autocomplete, highlights, limits, and an index that never loses a write.
+
+use serde_json::{json, Value};
+use tarjotin_api::ingest::{parse_jsonld_line, FeedRecord};
+use tarjotin_api::store::CatalogueWriter;
+
+use super::harness::{demo_path, on_every_demo, TestApp};
+
+const SEARCH: &str = r#"query($q: String, $filter: CourseFilter, $facets: [CourseFacet!], $first: Int) {
+  search(query: $q, filter: $filter, facets: $facets, first: $first) {
+    totalCount totalCountIsEstimate
+    nodes { externalId name }
+    edges { score highlights { name description } matchedInstances { externalId municipality { code } } }
+    facets { facet values { value label count } }
+  }
+}"#;
+
+async fn search(app: &TestApp, q: &str, filter: Value) -> Value {
+    app.data(SEARCH, json!({"q": q, "filter": filter, "first": 100}))
+        .await["search"]
+        .clone()
+}
+
+fn ids(result: &Value) -> Vec<String> {
+    result["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["externalId"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn first_course() -> tarjotin_api::domain::CourseRecord {
+    let line = std::fs::read_to_string(demo_path("courses"))
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    match parse_jsonld_line(&line).unwrap() {
+        FeedRecord::Course(c) => c,
+        _ => panic!("not a course"),
+    }
+}
+
+#[tokio::test]
+async fn inflected_forms_compound_parts_and_unaccented_words_find_their_courses() {
+    on_every_demo(|app| async move {
+        let lahihoitaja = ids(&search(&app, "lähihoitaja", json!(null)).await);
+        assert!(lahihoitaja.contains(&"urn:kymi:course:ekami:1".to_string()));
+        let inflected = ids(&search(&app, "lähihoitajaksi", json!(null)).await);
+        assert!(
+            inflected.contains(&"urn:kymi:course:ekami:1".to_string()),
+            "{inflected:?}"
+        );
+        let folded = search(&app, "tyovoimakoulutus", json!(null)).await;
+        assert!(folded["totalCount"].as_u64().unwrap() > 0);
+
+        let mut course = first_course();
+        course.external_id = "urn:test:course:only-inflected".into();
+        course.name = tarjotin_api::domain::Localized::fi("Hakeutumisen tuki");
+        course.description = tarjotin_api::domain::Localized::fi("Tule mukaan aikuiskoulutukseen!");
+        course.keywords = vec![];
+        course.credential = Default::default();
+        for (i, instance) in course.instances.iter_mut().enumerate() {
+            instance.external_id = format!("urn:test:course:only-inflected:{i}");
+        }
+        app.store.upsert_course(&course).await.unwrap();
+        app.search.drain().await.unwrap();
+        let found = ids(&search(
+            &app,
+            "koulutus",
+            json!({"providers": ["urn:kymi:org:ekami"]}),
+        )
+        .await);
+        assert!(found.contains(&"urn:test:course:only-inflected".to_string()));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn hits_carry_highlights_scores_and_the_instances_that_matched() {
+    on_every_demo(|app| async move {
+        let result = search(&app, "lähihoitaja", json!({"municipalities": ["075"]})).await;
+        let edge = &result["edges"][0];
+        assert!(
+            edge["highlights"]["name"]
+                .as_str()
+                .unwrap()
+                .contains("<mark>"),
+            "{edge}"
+        );
+        assert!(edge["score"].as_f64().unwrap() > 0.0);
+        for instance in edge["matchedInstances"].as_array().unwrap() {
+            assert_eq!(instance["municipality"]["code"], "075");
+        }
+        assert_eq!(result["totalCountIsEstimate"], false);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_empty_query_browses_with_the_same_filters_as_the_listing() {
+    on_every_demo(|app| async move {
+        for filter in [
+            json!({"municipalities": ["285"]}),
+            json!({"timesOfDay": ["EVENING"], "freeOnly": false}),
+            json!({"applicationOpen": true}),
+        ] {
+            let searched = search(&app, "", filter.clone()).await;
+            let listed = app
+                .data(
+                    "query($f: CourseFilter) { courses(filter: $f, first: 1) { totalCount } }",
+                    json!({"f": filter}),
+                )
+                .await;
+            assert_eq!(
+                searched["totalCount"], listed["courses"]["totalCount"],
+                "{filter}"
+            );
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn facets_are_disjunctive_and_keep_zero_counts() {
+    on_every_demo(|app| async move {
+        let all = app
+            .data(SEARCH, json!({"q": null, "facets": ["MUNICIPALITY", "TEACHING_MODE", "FREE"], "first": 1}))
+            .await["search"]
+            .clone();
+        let kotka = app
+            .data(
+                SEARCH,
+                json!({"q": null, "filter": {"municipalities": ["285"], "teachingModes": ["ONLINE"]}, "facets": ["MUNICIPALITY", "TEACHING_MODE"], "first": 1}),
+            )
+            .await["search"]
+            .clone();
+        let count = |r: &Value, facet: &str, value: &str| -> u64 {
+            r["facets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["facet"] == facet)
+                .unwrap()["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|v| v["value"] == value)
+                .map(|v| v["count"].as_u64().unwrap())
+                .unwrap_or(u64::MAX)
+        };
+        // The municipality facet ignores the municipality filter but applies the mode filter.
+        let online_in_kouvola = app
+            .data(
+                "{ courses(filter: {municipalities: [\"286\"], teachingModes: [ONLINE]}) { totalCount } }",
+                json!({}),
+            )
+            .await["courses"]["totalCount"]
+            .as_u64()
+            .unwrap();
+        assert_eq!(count(&kotka, "MUNICIPALITY", "286"), online_in_kouvola);
+        let in_kotka = count(&all, "MUNICIPALITY", "285");
+        assert!(in_kotka > 0 && in_kotka != u64::MAX);
+        assert_ne!(count(&all, "FREE", "true"), u64::MAX);
+        let labels = all["facets"][0]["values"].as_array().unwrap();
+        assert!(labels.iter().any(|v| v["label"] == "Kotka"));
+        assert!(kotka["facets"][0]["values"].as_array().unwrap().iter().any(|v| v["count"] == 0), "zero counts are kept");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn suggest_offers_courses_keywords_and_places_as_you_type() {
+    on_every_demo(|app| async move {
+        let data = app
+            .data(
+                r#"{ suggest(prefix: "lähih") { text kind courseId } }"#,
+                json!({}),
+            )
+            .await;
+        let suggestions = data["suggest"].as_array().unwrap();
+        assert!(
+            suggestions.iter().any(|s| s["text"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("lähihoitaja")),
+            "{data}"
+        );
+        let data = app
+            .data(r#"{ suggest(prefix: "kouvo") { text kind } }"#, json!({}))
+            .await;
+        assert!(data["suggest"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["kind"] == "MUNICIPALITY" && s["text"] == "Kouvola"));
+        let typo = app
+            .data(r#"{ suggest(prefix: "lähihoitja") { text } }"#, json!({}))
+            .await;
+        assert!(
+            !typo["suggest"].as_array().unwrap().is_empty(),
+            "typo tolerant"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn over_long_queries_and_too_many_words_are_refused() {
+    on_every_demo(|app| async move {
+        let long = "a".repeat(201);
+        let error = app.error(SEARCH, json!({"q": long})).await;
+        assert_eq!(error["extensions"]["field"], "query");
+        let many = vec!["sana"; 13].join(" ");
+        let error = app.error(SEARCH, json!({"q": many})).await;
+        assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_index_catches_up_after_an_outage_and_equals_the_database() {
+    on_every_demo(|app| async move {
+        app.engine.set_available(false);
+        let mut course = first_course();
+        for i in 0..1000 {
+            course.keywords = vec![format!("muutos{i}")];
+            app.store.upsert_course(&course).await.unwrap();
+        }
+        assert!(app.search.drain().await.is_err(), "the engine is down");
+        let status = app
+            .data("{ indexStatus { pendingChanges lastError } }", json!({}))
+            .await;
+        assert_eq!(status["indexStatus"]["pendingChanges"], 1000);
+        assert!(status["indexStatus"]["lastError"].is_string());
+        assert!(ids(&search(&app, "muutos999", json!(null)).await).is_empty());
+
+        app.engine.set_available(true);
+        app.search.drain().await.unwrap();
+        let status = app
+            .data("{ indexStatus { pendingChanges documents } }", json!({}))
+            .await;
+        assert_eq!(status["indexStatus"]["pendingChanges"], 0);
+        let found = ids(&search(&app, "muutos999", json!(null)).await);
+        assert_eq!(found, ["urn:kymi:course:ekami:1"]);
+        let listed = app.data("{ courses { totalCount } }", json!({})).await;
+        assert_eq!(
+            status["indexStatus"]["documents"],
+            listed["courses"]["totalCount"]
+        );
+    })
+    .await;
+}
