@@ -106,7 +106,8 @@ pub fn forms(analyses: &[Analysis]) -> WordForms {
         }
         let n = parts.len();
         if n >= 3 {
-            let left: String = parts[..n - 1].iter().map(|p| p.surface.as_str()).collect();
+            let mut left: String = parts[..n - 2].iter().map(|p| p.surface.as_str()).collect();
+            left.push_str(&parts[n - 2].base);
             let right: String = parts[1..].iter().map(|p| p.surface.as_str()).collect();
             push(&mut forms.parts, left);
             push(&mut forms.parts, right);
@@ -114,11 +115,8 @@ pub fn forms(analyses: &[Analysis]) -> WordForms {
         let head = parts[n - 1].base.clone();
         if forms.head.is_none() {
             forms.head = Some(head.clone());
-            let modifier = if n == 2 {
-                parts[0].base.clone()
-            } else {
-                parts[..n - 1].iter().map(|p| p.surface.as_str()).collect()
-            };
+            let mut modifier: String = parts[..n - 2].iter().map(|p| p.surface.as_str()).collect();
+            modifier.push_str(&parts[n - 2].base);
             forms.split = vec![modifier, head];
         }
     }

@@ -16,6 +16,8 @@ pub struct Alternative {
     pub layer: Layer,
     pub term: String,
     pub factor: f64,
+    /// Comes from the thesaurus: several such terms in one course add up.
+    pub synonym: bool,
 }
 
 /// A query word and its alternatives.
@@ -41,15 +43,23 @@ fn typo_budget(word: &str) -> usize {
 }
 
 fn push(list: &mut Vec<Alternative>, layer: Layer, term: String, factor: f64) {
+    add(list, layer, term, factor, false);
+}
+
+fn add(list: &mut Vec<Alternative>, layer: Layer, term: String, factor: f64, synonym: bool) {
     if term.is_empty() {
         return;
     }
     match list.iter_mut().find(|a| a.layer == layer && a.term == term) {
-        Some(existing) => existing.factor = existing.factor.max(factor),
+        Some(existing) => {
+            existing.factor = existing.factor.max(factor);
+            existing.synonym &= synonym;
+        }
         None => list.push(Alternative {
             layer,
             term,
             factor,
+            synonym,
         }),
     }
 }
@@ -107,9 +117,9 @@ fn alternatives(index: &Index, word: &str, last: bool) -> Vec<Alternative> {
     for phrase in thesaurus {
         for token in tokenize(phrase) {
             let (lemmas, _) = analysed(index, &token.text);
-            push(&mut out, Layer::Raw, fold(&token.text), SYNONYM);
+            add(&mut out, Layer::Raw, fold(&token.text), SYNONYM, true);
             for lemma in lemmas {
-                push(&mut out, Layer::Analysed, lemma, SYNONYM);
+                add(&mut out, Layer::Analysed, lemma, SYNONYM, true);
             }
         }
     }
@@ -162,7 +172,7 @@ pub fn analyse(index: &Index, query: &str) -> Vec<QueryWord> {
                         for token in tokenize(phrase) {
                             let (lemmas, _) = analysed(index, &token.text);
                             for lemma in lemmas {
-                                push(&mut alternatives, Layer::Analysed, lemma, EXACT);
+                                add(&mut alternatives, Layer::Analysed, lemma, EXACT, true);
                             }
                         }
                     }
@@ -173,10 +183,14 @@ pub fn analyse(index: &Index, query: &str) -> Vec<QueryWord> {
         .collect()
 }
 
+/// How much each further thesaurus term a course matches adds.
+const SYNONYM_EXTRA: f64 = 0.5;
+
 /// Per matching slot: how many words matched and the score.
 pub fn score(index: &Index, words: &[QueryWord]) -> HashMap<u32, (usize, f64)> {
     let live = index.live.max(1) as f64;
-    let mut best: HashMap<u32, Vec<f64>> = HashMap::new();
+    let mut direct: HashMap<u32, Vec<f64>> = HashMap::new();
+    let mut thesaurus: HashMap<(u32, usize), HashMap<&str, f64>> = HashMap::new();
     for (w, word) in words.iter().enumerate() {
         for alt in &word.alternatives {
             let postings = index.postings(alt.layer, &alt.term);
@@ -186,25 +200,45 @@ pub fn score(index: &Index, words: &[QueryWord]) -> HashMap<u32, (usize, f64)> {
             let df = index.document_frequency(alt.layer, &alt.term).max(1) as f64;
             let idf = (1.0 + live / df).ln();
             for p in postings {
-                if index.doc(p.slot).is_none() {
-                    continue;
-                }
-                if w > 0 && !best.contains_key(&p.slot) {
+                if index.doc(p.slot).is_none() || (w > 0 && !direct.contains_key(&p.slot)) {
                     continue;
                 }
                 let value = alt.factor * p.field.weight() * idf;
-                let entry = best.entry(p.slot).or_insert_with(|| vec![0.0; words.len()]);
-                if value > entry[w] {
+                let entry = direct
+                    .entry(p.slot)
+                    .or_insert_with(|| vec![0.0; words.len()]);
+                if alt.synonym {
+                    let best = thesaurus
+                        .entry((p.slot, w))
+                        .or_default()
+                        .entry(alt.term.as_str())
+                        .or_insert(0.0);
+                    *best = best.max(value);
+                } else if value > entry[w] {
                     entry[w] = value;
                 }
             }
         }
     }
-    best.into_iter()
-        .filter(|(_, scores)| scores[0] > 0.0)
-        .map(|(slot, scores)| {
-            let matched = scores.iter().filter(|s| **s > 0.0).count();
-            (slot, (matched, scores.iter().sum()))
+    direct
+        .into_iter()
+        .filter_map(|(slot, mut scores)| {
+            for (w, score) in scores.iter_mut().enumerate() {
+                if let Some(terms) = thesaurus.get(&(slot, w)) {
+                    let best = terms.values().cloned().fold(0.0, f64::max);
+                    let sum: f64 = terms.values().sum();
+                    *score = score.max(best) + SYNONYM_EXTRA * (sum - best);
+                }
+            }
+            (scores[0] > 0.0).then(|| {
+                (
+                    slot,
+                    (
+                        scores.iter().filter(|s| **s > 0.0).count(),
+                        scores.iter().sum(),
+                    ),
+                )
+            })
         })
         .collect()
 }
