@@ -68,7 +68,8 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
         tracing::info!(summary = %report.to_string().trim(), "the database was empty: loaded the demo catalogue");
     }
     let search = SearchService::new(search_engine(settings)?, store.clone());
-    let analyzer = crate::finnish::analyzer();
+    let analyzer = crate::finnish::init(settings.analyzer)
+        .map_err(|e| anyhow::anyhow!("TARJOTIN_ANALYZER=voikko: {e}"))?;
     tracing::info!(analyzer = ?analyzer.backend(), engine = search.engine().name(), "building the search index");
     search
         .rebuild()

@@ -20,6 +20,10 @@ pub const KNOWN: &[(&str, &str)] = &[
     ),
     ("TARJOTIN_LOG_FORMAT", "pretty or json"),
     (
+        "TARJOTIN_ANALYZER",
+        "Finnish analysis: auto, voikko, snowball or none",
+    ),
+    (
         "MEILI_URL",
         "Meilisearch URL; unset for the embedded search engine",
     ),
@@ -160,6 +164,19 @@ pub enum LogFormat {
     Json,
 }
 
+/// Which Finnish analysis search uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnalyzerMode {
+    /// Voikko when installed, else Snowball with a warning.
+    Auto,
+    /// Voikko, or refuse to start.
+    Voikko,
+    /// The Snowball stemmer.
+    Snowball,
+    /// No Finnish analysis at all (for comparisons).
+    None,
+}
+
 /// Every setting of the service.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -168,6 +185,7 @@ pub struct Settings {
     pub bind: SocketAddr,
     pub log: String,
     pub log_format: LogFormat,
+    pub analyzer: AnalyzerMode,
     pub meili_url: Option<url::Url>,
     pub meili_master_key: Option<Secret>,
 }
@@ -258,6 +276,19 @@ impl Settings {
                 })
             }
         };
+        let analyzer = match get("TARJOTIN_ANALYZER").as_deref() {
+            None | Some("auto") => AnalyzerMode::Auto,
+            Some("voikko") => AnalyzerMode::Voikko,
+            Some("snowball") => AnalyzerMode::Snowball,
+            Some("none") => AnalyzerMode::None,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    key: "TARJOTIN_ANALYZER",
+                    value: other.into(),
+                    expected: "auto, voikko, snowball or none".into(),
+                })
+            }
+        };
         let meili_url = get("MEILI_URL")
             .map(|text| {
                 url::Url::parse(&text)
@@ -283,6 +314,7 @@ impl Settings {
             bind,
             log,
             log_format,
+            analyzer,
             meili_url,
             meili_master_key,
         })

@@ -10,6 +10,8 @@ use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
+use crate::config::AnalyzerMode;
+
 pub use compound::components;
 pub use text::{fold, is_stop_word, tokenize, Token};
 
@@ -20,6 +22,8 @@ pub enum Backend {
     Voikko,
     /// Suffix stripping only; no compound parts.
     Snowball,
+    /// No analysis: words match only as written (for comparisons).
+    Off,
 }
 
 /// What a word is, for search.
@@ -85,9 +89,24 @@ impl Analyzer {
         self.warning.as_deref()
     }
 
+    /// No analysis at all.
+    pub fn off() -> Analyzer {
+        Analyzer {
+            backend: Backend::Off,
+            warning: Some("Finnish analysis is turned off (TARJOTIN_ANALYZER=none)".into()),
+            ..Analyzer::detect(false)
+        }
+    }
+
     /// The forms of one Finnish word.
     pub fn word(&self, word: &str) -> WordForms {
         let lower = word.to_lowercase();
+        if self.backend == Backend::Off {
+            return WordForms {
+                lemmas: vec![lower],
+                ..WordForms::default()
+            };
+        }
         if self.backend == Backend::Voikko {
             if let Ok(analyses) = voikko::analyze(word) {
                 if !analyses.is_empty() {
@@ -123,6 +142,9 @@ impl Analyzer {
     /// the expansions of coordinated compounds (`sosiaali- ja terveysala` →
     /// `sosiaaliala`). Stop words are left out.
     pub fn finnish_terms(&self, text: &str) -> Vec<String> {
+        if self.backend == Backend::Off {
+            return Vec::new();
+        }
         let tokens = tokenize(text);
         let mut out = Vec::new();
         for (i, token) in tokens.iter().enumerate() {
@@ -152,6 +174,9 @@ impl Analyzer {
 
     /// Index terms of a Swedish or English text: Snowball stems.
     pub fn stems(&self, text: &str, swedish: bool) -> Vec<String> {
+        if self.backend == Backend::Off {
+            return Vec::new();
+        }
         let stemmer = if swedish {
             &self.swedish
         } else {
@@ -165,16 +190,28 @@ impl Analyzer {
     }
 }
 
-/// The analyser, set up on first use: Voikko when it loads, else Snowball
-/// with a warning (logged once; readiness reports it too).
-pub fn analyzer() -> &'static Analyzer {
-    ANALYZER.get_or_init(|| {
-        let analyzer = Analyzer::detect(true);
-        if let Some(warning) = analyzer.warning() {
-            tracing::warn!("{warning}");
+/// Chooses the analyser once, at start; `Err` when Voikko was demanded but is missing.
+pub fn init(mode: AnalyzerMode) -> Result<&'static Analyzer, String> {
+    let chosen = match mode {
+        AnalyzerMode::Auto => Analyzer::detect(true),
+        AnalyzerMode::Voikko => {
+            voikko::available()?;
+            Analyzer::detect(true)
         }
-        analyzer
-    })
+        AnalyzerMode::Snowball => Analyzer::snowball(),
+        AnalyzerMode::None => Analyzer::off(),
+    };
+    let analyzer = ANALYZER.get_or_init(|| chosen);
+    if let Some(warning) = analyzer.warning() {
+        tracing::warn!("{warning}");
+    }
+    Ok(analyzer)
+}
+
+/// The analyser: the one `init` chose, else Voikko when it loads, else
+/// Snowball with a warning (readiness reports it too).
+pub fn analyzer() -> &'static Analyzer {
+    ANALYZER.get_or_init(|| Analyzer::detect(true))
 }
 
 #[cfg(test)]

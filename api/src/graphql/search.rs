@@ -472,6 +472,7 @@ impl SearchQuery {
             finnish_analyzer: match analyzer.backend() {
                 Backend::Voikko => "voikko".into(),
                 Backend::Snowball => "snowball".into(),
+                Backend::Off => "none".into(),
             },
             analyzer_warning: analyzer.warning().map(str::to_string),
         })

@@ -65,7 +65,7 @@ async fn readyz(store: web::Data<Store>, search: web::Data<Arc<SearchService>>) 
             "lastError": s.last_error,
         })),
         "finnishAnalyzer": {
-            "backend": match analyzer.backend() { Backend::Voikko => "voikko", Backend::Snowball => "snowball" },
+            "backend": match analyzer.backend() { Backend::Voikko => "voikko", Backend::Snowball => "snowball", Backend::Off => "none" },
             "warning": analyzer.warning(),
         },
     });
