@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 # Finnish search uses libvoikko and its Finnish dictionary when the system has
 # them (the tests of the Voikko path skip, saying so, when it does not).
-if ! ldconfig -p 2>/dev/null | grep -q libvoikko.so.1 || [ ! -d /usr/lib/voikko ] && [ ! -d /usr/share/voikko ]; then
+if ! ldconfig -p 2>/dev/null | grep -q libvoikko.so.1 || [ ! -d /usr/lib/voikko ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "==> installing libvoikko1 and voikko-fi"
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvoikko1 voikko-fi) >/dev/null \

@@ -1,6 +1,7 @@
 //! Integration tests: the catalogue end to end, on SQLite and (with
 //! TEST_DATABASE_URL) on PostgreSQL.
 
+mod conformance;
 mod filters;
 mod harness;
 mod http;

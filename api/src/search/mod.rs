@@ -3,6 +3,7 @@
 
 pub mod document;
 pub mod embedded;
+pub mod filter_string;
 pub mod service;
 pub mod synonyms;
 
