@@ -20,10 +20,16 @@ const CONCURRENCY: usize = 4;
 
 fn queries() -> Vec<String> {
     let judgments: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/queries.json")).expect("bench/queries.json"),
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/queries.json"))
+            .expect("bench/queries.json"),
     )
     .expect("valid JSON");
-    judgments["queries"].as_array().unwrap().iter().map(|q| q.as_str().unwrap().to_string()).collect()
+    judgments["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q.as_str().unwrap().to_string())
+        .collect()
 }
 
 fn demo() -> Vec<FeedFile> {
@@ -31,7 +37,10 @@ fn demo() -> Vec<FeedFile> {
         .iter()
         .map(|n| {
             let path = format!("{}/data/demo/{n}.jsonl", env!("CARGO_MANIFEST_DIR"));
-            FeedFile { text: std::fs::read_to_string(&path).unwrap(), path: path.into() }
+            FeedFile {
+                text: std::fs::read_to_string(&path).unwrap(),
+                path: path.into(),
+            }
         })
         .collect()
 }
@@ -101,7 +110,8 @@ async fn main() {
 
     let schema = build_schema(store.clone(), search.clone(), Clock::Helsinki);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let running = tarjotin_api::http::start(listener, schema, store.clone(), search.clone()).unwrap();
+    let running =
+        tarjotin_api::http::start(listener, schema, store.clone(), search.clone()).unwrap();
     let url = format!("http://{}/graphql", running.addr);
     tokio::spawn(running.server);
     let client = reqwest::Client::new();
@@ -125,8 +135,15 @@ async fn main() {
     println!("GraphQL over HTTP:          {http:>9.0} queries/s");
     println!("ratio GraphQL / raw engine: {:>9.2}", http / raw);
 
-    let text: String = demo().iter().map(|f| f.text.clone()).collect::<Vec<_>>().join(" ");
-    let words: Vec<String> = tarjotin_api::finnish::tokenize(&text).into_iter().map(|t| t.text).collect();
+    let text: String = demo()
+        .iter()
+        .map(|f| f.text.clone())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words: Vec<String> = tarjotin_api::finnish::tokenize(&text)
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
     let start = Instant::now();
     std::thread::spawn({
         let words = words.clone();

@@ -26,6 +26,7 @@ use crate::search::{
 
 /// What `search` can count.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "crate::search::Facet")]
 pub enum CourseFacet {
     Municipality,
     Region,
@@ -41,25 +42,6 @@ pub enum CourseFacet {
     /// Whether an application period is open today: values `true` and `false`.
     ApplicationOpen,
     Audience,
-}
-
-impl From<CourseFacet> for Facet {
-    fn from(f: CourseFacet) -> Facet {
-        match f {
-            CourseFacet::Municipality => Facet::Municipality,
-            CourseFacet::Region => Facet::Region,
-            CourseFacet::FieldOfEducation => Facet::FieldOfEducation,
-            CourseFacet::EducationType => Facet::EducationType,
-            CourseFacet::TeachingMode => Facet::TeachingMode,
-            CourseFacet::Language => Facet::Language,
-            CourseFacet::Provider => Facet::Provider,
-            CourseFacet::FundingCategory => Facet::FundingCategory,
-            CourseFacet::TimeOfDay => Facet::TimeOfDay,
-            CourseFacet::Free => Facet::Free,
-            CourseFacet::ApplicationOpen => Facet::ApplicationOpen,
-            CourseFacet::Audience => Facet::Audience,
-        }
-    }
 }
 
 /// The order of search hits.
@@ -234,28 +216,8 @@ fn facet_label(
             .parse()
             .ok()
             .and_then(|id: i32| providers.get(&id).cloned()),
-        Facet::Free => Some(
-            match (value, lang) {
-                ("true", DomainLang::Fi) => "Maksuton",
-                ("true", DomainLang::Sv) => "Avgiftsfri",
-                ("true", DomainLang::En) => "Free",
-                (_, DomainLang::Fi) => "Maksullinen",
-                (_, DomainLang::Sv) => "Avgiftsbelagd",
-                (_, DomainLang::En) => "Paid",
-            }
-            .to_string(),
-        ),
-        Facet::ApplicationOpen => Some(
-            match (value, lang) {
-                ("true", DomainLang::Fi) => "Haku auki",
-                ("true", DomainLang::Sv) => "Ansökan öppen",
-                ("true", DomainLang::En) => "Application open",
-                (_, DomainLang::Fi) => "Haku ei auki",
-                (_, DomainLang::Sv) => "Ansökan stängd",
-                (_, DomainLang::En) => "Application closed",
-            }
-            .to_string(),
-        ),
+        Facet::Free => Some(label_of("free", value, lang)),
+        Facet::ApplicationOpen => Some(label_of("application_open", value, lang)),
     }
     .unwrap_or_else(|| value.to_string())
 }
@@ -367,7 +329,7 @@ impl SearchQuery {
             .facets
             .iter()
             .map(|f| FacetResult {
-                facet: facet_enum(f.facet),
+                facet: f.facet.into(),
                 values: f
                     .values
                     .iter()
@@ -476,22 +438,5 @@ impl SearchQuery {
             },
             analyzer_warning: analyzer.warning().map(str::to_string),
         })
-    }
-}
-
-fn facet_enum(f: Facet) -> CourseFacet {
-    match f {
-        Facet::Municipality => CourseFacet::Municipality,
-        Facet::Region => CourseFacet::Region,
-        Facet::FieldOfEducation => CourseFacet::FieldOfEducation,
-        Facet::EducationType => CourseFacet::EducationType,
-        Facet::TeachingMode => CourseFacet::TeachingMode,
-        Facet::Language => CourseFacet::Language,
-        Facet::Provider => CourseFacet::Provider,
-        Facet::FundingCategory => CourseFacet::FundingCategory,
-        Facet::TimeOfDay => CourseFacet::TimeOfDay,
-        Facet::Free => CourseFacet::Free,
-        Facet::ApplicationOpen => CourseFacet::ApplicationOpen,
-        Facet::Audience => CourseFacet::Audience,
     }
 }
