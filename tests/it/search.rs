@@ -255,3 +255,18 @@ async fn the_index_catches_up_after_an_outage_and_equals_the_database() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_course_unpublished_since_indexing_is_not_shown_before_the_outbox_catches_up() {
+    on_every_demo(|app| async move {
+        let mut course = first_course();
+        course.state = tarjotin_api::domain::PublicationState::Draft;
+        app.store.upsert_course(&course).await.unwrap();
+        let found = ids(&search(&app, "lähihoitaja", json!(null)).await);
+        assert!(!found.contains(&"urn:kymi:course:ekami:1".to_string()));
+        app.search.drain().await.unwrap();
+        let found = ids(&search(&app, "lähihoitaja", json!(null)).await);
+        assert!(!found.contains(&"urn:kymi:course:ekami:1".to_string()));
+    })
+    .await;
+}

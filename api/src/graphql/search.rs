@@ -7,7 +7,7 @@ use std::sync::Arc;
 use async_graphql::connection::{Connection, ConnectionNameType, EdgeNameType};
 use async_graphql::{Context, Enum, Object, OutputType, SimpleObject, ID};
 
-use super::context::{store, today};
+use super::context::{store, today, visibility};
 use super::enums::Lang;
 use super::errors::{bad_input, OrInternal};
 use super::filters::CourseFilter;
@@ -16,7 +16,7 @@ use super::loaders::InstanceId;
 use super::pagination::{Cursor, PageArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use super::types::{Course, CourseInstance};
 use crate::codes::code_sets;
-use crate::domain::{self, Lang as DomainLang};
+use crate::domain::{self, Lang as DomainLang, PublicationState, Visibility};
 use crate::finnish::{analyzer, Backend};
 use crate::search::service::SearchService;
 use crate::search::{
@@ -357,10 +357,16 @@ impl SearchQuery {
                 facets,
             },
         );
+        // A course unpublished since it was indexed waits for the outbox;
+        // it is not shown meanwhile.
+        let seen = visibility(ctx);
         let hit_rows: Vec<_> = result
             .hits
             .into_iter()
             .filter_map(|h| rows.get(&h.course_id).cloned().map(|r| (h, r)))
+            .filter(|(_, r)| {
+                seen == Visibility::Everything || r.state == PublicationState::Published.code()
+            })
             .collect();
         super::prefetch::courses(
             ctx,
