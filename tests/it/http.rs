@@ -108,3 +108,59 @@ async fn every_error_carries_a_code() {
         }
     }
 }
+
+#[tokio::test]
+async fn malformed_requests_get_coded_json_errors() {
+    let (base, _app) = spawn().await;
+    let cases: Vec<(reqwest::RequestBuilder, u16, &str)> = vec![
+        (
+            client()
+                .post(format!("{base}/graphql"))
+                .header("content-type", "application/json")
+                .body("{\"query\": "),
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            client()
+                .post(format!("{base}/graphql"))
+                .json(&json!({"query": "{ regions { code } }", "variables": [1]})),
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            client()
+                .post(format!("{base}/graphql"))
+                .json(&json!({"variables": {}})),
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            client()
+                .post(format!("{base}/graphql"))
+                .body(vec![b'x'; 300 * 1024]),
+            413,
+            "PAYLOAD_TOO_LARGE",
+        ),
+        (
+            client().get(format!(
+                "{base}/graphql?query={{regions{{code}}}}&variables=nope"
+            )),
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            client()
+                .post(format!("{base}/graphql"))
+                .body(vec![0xff, 0xfe, 0x00]),
+            400,
+            "BAD_REQUEST",
+        ),
+    ];
+    for (request, status, code) in cases {
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status().as_u16(), status);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["errors"][0]["extensions"]["code"], code, "{body}");
+    }
+}

@@ -4,9 +4,11 @@
 use std::net::{SocketAddr, TcpListener};
 
 use actix_web::dev::Server;
+use actix_web::http::StatusCode;
 use actix_web::{guard, web, App, HttpResponse, HttpServer};
 use async_graphql::http::GraphiQLSource;
-use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
+use async_graphql::Variables;
+use futures_util::StreamExt;
 
 use std::sync::Arc;
 
@@ -18,12 +20,120 @@ use crate::store::Store;
 /// Requests larger than this are refused before parsing.
 const MAX_BODY_BYTES: usize = 256 * 1024;
 
-async fn graphql(
+/// The body of a GraphQL-over-HTTP request.
+#[derive(serde::Deserialize)]
+struct Body {
+    query: Option<String>,
+    #[serde(default)]
+    variables: Option<serde_json::Value>,
+    #[serde(rename = "operationName", default)]
+    operation_name: Option<String>,
+}
+
+/// A request refused before GraphQL sees it, as a GraphQL error with a code.
+fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> HttpResponse {
+    HttpResponse::build(status).json(serde_json::json!({
+        "errors": [{ "message": message.into(), "extensions": { "code": code } }]
+    }))
+}
+
+fn to_request(body: Body) -> Result<async_graphql::Request, Box<HttpResponse>> {
+    let Some(query) = body.query.filter(|q| !q.trim().is_empty()) else {
+        return Err(Box::new(refuse(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "the request has no `query`",
+        )));
+    };
+    let mut request = async_graphql::Request::new(query);
+    match body.variables {
+        None | Some(serde_json::Value::Null) => {}
+        Some(v @ serde_json::Value::Object(_)) => {
+            request = request.variables(Variables::from_json(v))
+        }
+        Some(_) => {
+            return Err(Box::new(refuse(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "`variables` must be a JSON object",
+            )))
+        }
+    }
+    if let Some(name) = body.operation_name {
+        request = request.operation_name(name);
+    }
+    Ok(request)
+}
+
+async fn run(schema: &AppSchema, store: &Store, request: async_graphql::Request) -> HttpResponse {
+    let response = execute(schema, store, request).await;
+    HttpResponse::Ok().json(response)
+}
+
+async fn graphql_post(
     schema: web::Data<AppSchema>,
     store: web::Data<Store>,
-    request: GraphQLRequest,
-) -> GraphQLResponse {
-    execute(&schema, &store, request.into_inner()).await.into()
+    mut payload: web::Payload,
+) -> HttpResponse {
+    let mut bytes = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let Ok(chunk) = chunk else {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "the request body could not be read",
+            );
+        };
+        if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+            );
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let body: Body = match serde_json::from_slice(&bytes) {
+        Ok(body) => body,
+        Err(e) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                format!("the body is not a GraphQL JSON request: {e}"),
+            )
+        }
+    };
+    match to_request(body) {
+        Ok(request) => run(&schema, &store, request).await,
+        Err(response) => *response,
+    }
+}
+
+async fn graphql_get(
+    schema: web::Data<AppSchema>,
+    store: web::Data<Store>,
+    params: web::Query<std::collections::HashMap<String, String>>,
+) -> HttpResponse {
+    let variables = match params.get("variables").map(|v| serde_json::from_str(v)) {
+        None => None,
+        Some(Ok(v)) => Some(v),
+        Some(Err(e)) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                format!("`variables` is not JSON: {e}"),
+            )
+        }
+    };
+    let body = Body {
+        query: params.get("query").cloned(),
+        variables,
+        operation_name: params.get("operationName").cloned(),
+    };
+    match to_request(body) {
+        Ok(request) => run(&schema, &store, request).await,
+        Err(response) => *response,
+    }
 }
 
 async fn graphiql() -> HttpResponse {
@@ -98,13 +208,22 @@ pub fn start(
             .app_data(schema.clone())
             .app_data(store.clone())
             .app_data(search.clone())
-            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
-            .app_data(web::JsonConfig::default().limit(MAX_BODY_BYTES))
+            .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                actix_web::error::InternalError::from_response(
+                    e.to_string(),
+                    refuse(
+                        StatusCode::BAD_REQUEST,
+                        "BAD_REQUEST",
+                        format!("bad query string: {e}"),
+                    ),
+                )
+                .into()
+            }))
             .wrap(tracing_actix())
             .service(
                 web::resource("/graphql")
-                    .route(web::post().to(graphql))
-                    .route(web::get().to(graphql))
+                    .route(web::post().to(graphql_post))
+                    .route(web::get().to(graphql_get))
                     .route(
                         web::route()
                             .guard(guard::Options())
