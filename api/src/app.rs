@@ -11,6 +11,7 @@ use crate::config::Settings;
 use crate::graphql::{build_schema, Clock};
 use crate::importer::{import, FeedFile, ImportReport, Silent};
 use crate::search::embedded::EmbeddedEngine;
+use crate::search::meili::MeiliEngine;
 use crate::search::service::SearchService;
 use crate::search::SearchEngine;
 use crate::store::Store;
@@ -67,7 +68,7 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     if let Some(report) = load_demo_if_empty(&store).await? {
         tracing::info!(summary = %report.to_string().trim(), "the database was empty: loaded the demo catalogue");
     }
-    let search = SearchService::new(search_engine(settings)?, store.clone());
+    let search = SearchService::new(search_engine(settings).await?, store.clone());
     let analyzer = crate::finnish::init(settings.analyzer)
         .map_err(|e| anyhow::anyhow!("TARJOTIN_ANALYZER=voikko: {e}"))?;
     tracing::info!(analyzer = ?analyzer.backend(), engine = search.engine().name(), "building the search index");
@@ -87,11 +88,15 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
 
 /// The search engine the settings ask for: Meilisearch when MEILI_URL is set,
 /// else the embedded engine.
-pub fn search_engine(settings: &Settings) -> anyhow::Result<Arc<dyn SearchEngine>> {
+pub async fn search_engine(settings: &Settings) -> anyhow::Result<Arc<dyn SearchEngine>> {
     match &settings.meili_url {
         None => Ok(Arc::new(EmbeddedEngine::new())),
-        Some(url) => anyhow::bail!(
-            "MEILI_URL={url} is set, but this build has no Meilisearch adapter yet; unset MEILI_URL to use the embedded engine"
-        ),
+        Some(url) => {
+            let key = settings.meili_master_key.as_ref().map(|k| k.expose());
+            let engine = MeiliEngine::connect(url.as_str(), key)
+                .await
+                .with_context(|| format!("connecting to Meilisearch at MEILI_URL={url}"))?;
+            Ok(Arc::new(engine))
+        }
     }
 }

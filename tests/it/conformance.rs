@@ -149,3 +149,16 @@ async fn the_embedded_engine_passes_the_conformance_suite() {
     ))
     .await;
 }
+
+#[tokio::test]
+async fn meilisearch_passes_the_conformance_suite() {
+    let Ok(url) = std::env::var("MEILI_URL") else {
+        eprintln!("skipping the Meilisearch conformance suite: MEILI_URL is not set");
+        return;
+    };
+    let key = std::env::var("MEILI_MASTER_KEY").ok();
+    let engine = tarjotin_api::search::meili::MeiliEngine::connect(&url, key.as_deref())
+        .await
+        .expect("connect to MEILI_URL");
+    suite(Arc::new(engine)).await;
+}

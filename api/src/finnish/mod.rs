@@ -13,7 +13,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use crate::config::AnalyzerMode;
 
 pub use compound::components;
-pub use text::{fold, is_stop_word, tokenize, Token};
+pub use text::{fold, is_stop_word, tokenize, Token, STOP_WORDS};
 
 /// Which morphology is in use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use crate::domain::{Lang, Localized, Period};
 use crate::store::{from_json, localized, CourseRow, InstanceRow, OrganisationRow, StoreError};
 
 /// The filterable facts of one instance.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceDoc {
     pub id: i32,
     pub municipality: Option<String>,

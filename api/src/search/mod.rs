@@ -3,7 +3,9 @@
 
 pub mod document;
 pub mod embedded;
+pub mod filter;
 pub mod filter_string;
+pub mod meili;
 pub mod service;
 pub mod synonyms;
 

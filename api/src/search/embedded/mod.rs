@@ -1,7 +1,6 @@
 //! The embedded engine, used when no MEILI_URL is set: an in-memory index
 //! rebuilt from the database at start and kept current through the outbox.
 
-mod filter;
 mod highlight;
 mod index;
 mod query;
@@ -13,6 +12,7 @@ use std::sync::{Arc, RwLock};
 use futures_util::future::BoxFuture;
 
 use self::index::Index;
+use super::filter;
 use super::*;
 use crate::finnish::fold;
 

@@ -38,7 +38,7 @@ pub fn without(filter: &CourseFilter, facet: Facet) -> CourseFilter {
     f
 }
 
-fn course_matches(doc: &SearchDocument, f: &CourseFilter) -> bool {
+pub(crate) fn course_matches(doc: &SearchDocument, f: &CourseFilter) -> bool {
     (f.providers.is_empty() || f.providers.contains(&doc.provider_id))
         && any_of(
             &codes(&f.education_types, |t| t.code()),
@@ -48,7 +48,7 @@ fn course_matches(doc: &SearchDocument, f: &CourseFilter) -> bool {
         && any_of(&codes(&f.audiences, |a| a.code()), &doc.audiences)
 }
 
-fn instance_matches(i: &InstanceDoc, f: &CourseFilter, today: NaiveDate) -> bool {
+pub(crate) fn instance_matches(i: &InstanceDoc, f: &CourseFilter, today: NaiveDate) -> bool {
     let place_ok = if f.municipalities.is_empty() && f.regions.is_empty() {
         true
     } else {
