@@ -100,3 +100,13 @@ pub async fn search_engine(settings: &Settings) -> anyhow::Result<Arc<dyn Search
         }
     }
 }
+
+/// Builds every search document, to check that the stored data indexes.
+pub async fn check_documents(store: &Store) -> anyhow::Result<usize> {
+    let bundles = store.course_bundles(None).await?;
+    for (course, instances, provider) in &bundles {
+        crate::search::SearchDocument::from_rows(course, instances, provider)
+            .with_context(|| format!("course {}", course.external_id))?;
+    }
+    Ok(bundles.len())
+}

@@ -34,6 +34,9 @@ pub enum Command {
     },
     /// Create or update the database schema, then exit.
     Migrate,
+    /// Rebuild the search index from the database into a fresh index and
+    /// swap it in (Meilisearch); the old index serves until the swap.
+    Reindex,
     /// Import schema.org JSON-LD Lines feeds (organisations, courses with
     /// instances, guidance services). Records are upserted by their @id;
     /// invalid records are reported by file:line and skipped. Exit status:
@@ -99,6 +102,29 @@ pub async fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<i32> {
         Command::Migrate => {
             crate::app::open_store(&settings).await?;
             println!("database is up to date");
+            Ok(0)
+        }
+        Command::Reindex => {
+            let store = crate::app::open_store(&settings).await?;
+            crate::finnish::init(settings.analyzer)
+                .map_err(|e| anyhow::anyhow!("TARJOTIN_ANALYZER=voikko: {e}"))?;
+            let started = std::time::Instant::now();
+            let engine = crate::app::search_engine(&settings).await?;
+            if engine.name() == "embedded" {
+                let n = crate::app::check_documents(&store).await?;
+                println!(
+                    "{n} search documents build without errors. The embedded engine keeps its index in the \
+                     server's memory: a running server rebuilds it when it starts and keeps it current from \
+                     the outbox, so there is nothing to swap from here."
+                );
+            } else {
+                let search = crate::search::service::SearchService::new(engine, store);
+                let n = search.rebuild().await?;
+                println!(
+                    "reindexed {n} courses into a fresh index and swapped it in, in {:.1} s",
+                    started.elapsed().as_secs_f64()
+                );
+            }
             Ok(0)
         }
         Command::Import { files, dry_run } => {
