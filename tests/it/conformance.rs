@@ -162,3 +162,141 @@ async fn meilisearch_passes_the_conformance_suite() {
         .expect("connect to MEILI_URL");
     suite(Arc::new(engine)).await;
 }
+
+/// An engine that can be switched off, as if its server had stopped.
+struct Switchable {
+    inner: Arc<dyn SearchEngine>,
+    down: std::sync::atomic::AtomicBool,
+}
+
+impl Switchable {
+    fn check(&self) -> Result<(), tarjotin_api::search::SearchError> {
+        if self.down.load(std::sync::atomic::Ordering::SeqCst) {
+            Err(tarjotin_api::search::SearchError::Unavailable(
+                "switched off".into(),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl SearchEngine for Switchable {
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+    fn apply(
+        &self,
+        changes: Vec<IndexChange>,
+    ) -> futures_util::future::BoxFuture<'_, Result<(), tarjotin_api::search::SearchError>> {
+        Box::pin(async move {
+            self.check()?;
+            self.inner.apply(changes).await
+        })
+    }
+    fn rebuild(
+        &self,
+        docs: Vec<SearchDocument>,
+    ) -> futures_util::future::BoxFuture<'_, Result<(), tarjotin_api::search::SearchError>> {
+        Box::pin(async move {
+            self.check()?;
+            self.inner.rebuild(docs).await
+        })
+    }
+    fn search<'a>(
+        &'a self,
+        request: &'a SearchRequest,
+    ) -> futures_util::future::BoxFuture<
+        'a,
+        Result<tarjotin_api::search::SearchResult, tarjotin_api::search::SearchError>,
+    > {
+        self.inner.search(request)
+    }
+    fn suggest<'a>(
+        &'a self,
+        prefix: &'a str,
+        lang: Lang,
+        limit: usize,
+    ) -> futures_util::future::BoxFuture<
+        'a,
+        Result<Vec<tarjotin_api::search::Suggestion>, tarjotin_api::search::SearchError>,
+    > {
+        self.inner.suggest(prefix, lang, limit)
+    }
+    fn count(
+        &self,
+    ) -> futures_util::future::BoxFuture<'_, Result<u64, tarjotin_api::search::SearchError>> {
+        self.inner.count()
+    }
+}
+
+/// 1,000 changes while the engine is off; after it is back the index equals the database.
+pub async fn outage(engine: Arc<dyn SearchEngine>) {
+    let app = TestApp::new(&Backend::Sqlite).await.with_demo().await;
+    let switch = Arc::new(Switchable {
+        inner: engine,
+        down: false.into(),
+    });
+    let service =
+        tarjotin_api::search::service::SearchService::new(switch.clone(), app.store.clone());
+    service.rebuild().await.unwrap();
+    switch.down.store(true, std::sync::atomic::Ordering::SeqCst);
+    let bundles = app.store.course_bundles(None).await.unwrap();
+    let line = std::fs::read_to_string(super::harness::demo_path("courses"))
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let tarjotin_api::ingest::FeedRecord::Course(mut course) =
+        tarjotin_api::ingest::parse_jsonld_line(&line).unwrap()
+    else {
+        panic!("not a course")
+    };
+    use tarjotin_api::store::CatalogueWriter;
+    for i in 0..1000 {
+        course.keywords = vec![format!("katkos{i}")];
+        app.store.upsert_course(&course).await.unwrap();
+    }
+    assert!(service.drain().await.is_err());
+    switch
+        .down
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    service.drain().await.unwrap();
+    assert_eq!(service.status().await.unwrap().pending, 0);
+    assert_eq!(switch.count().await.unwrap(), bundles.len() as u64);
+    let result = switch
+        .search(&request("katkos999", CourseFilter::default(), vec![]))
+        .await
+        .unwrap();
+    let changed = bundles
+        .iter()
+        .find(|(c, _, _)| c.external_id == "urn:kymi:course:ekami:1")
+        .map(|(c, _, _)| c.id);
+    assert_eq!(
+        result.hits.first().map(|h| h.course_id),
+        changed,
+        "the last change reached the index"
+    );
+}
+
+#[tokio::test]
+async fn the_embedded_engine_catches_up_after_an_outage() {
+    outage(Arc::new(
+        tarjotin_api::search::embedded::EmbeddedEngine::new(),
+    ))
+    .await;
+}
+
+#[tokio::test]
+async fn meilisearch_catches_up_after_an_outage() {
+    let Ok(url) = std::env::var("MEILI_URL") else {
+        eprintln!("skipping the Meilisearch outage test: MEILI_URL is not set");
+        return;
+    };
+    let key = std::env::var("MEILI_MASTER_KEY").ok();
+    let engine = tarjotin_api::search::meili::MeiliEngine::connect(&url, key.as_deref())
+        .await
+        .expect("connect to MEILI_URL");
+    outage(Arc::new(engine)).await;
+}
