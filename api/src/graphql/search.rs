@@ -300,7 +300,7 @@ impl SearchQuery {
             lang,
             today: today(ctx),
         };
-        let result = service(ctx).engine().search(&request).await.or_internal()?;
+        let result = service(ctx).search(&request).await.or_internal()?;
         let ids: Vec<i32> = result.hits.iter().map(|h| h.course_id).collect();
         let rows = store(ctx).courses_by_ids(&ids).await.or_internal()?;
         let provider_ids: Vec<i32> = result
@@ -408,7 +408,6 @@ impl SearchQuery {
         }
         let lang: DomainLang = lang.unwrap_or_default().into();
         let found = service(ctx)
-            .engine()
             .suggest(&prefix, lang, first as usize)
             .await
             .or_internal()?;

@@ -67,6 +67,25 @@ impl SearchService {
         self.engine.as_ref()
     }
 
+    /// Searches the index.
+    #[tracing::instrument(skip_all, fields(search.engine = self.engine.name()))]
+    pub async fn search(
+        &self,
+        request: &super::SearchRequest,
+    ) -> Result<super::SearchResult, SearchError> {
+        self.engine.search(request).await
+    }
+
+    /// Autocompletes a prefix.
+    pub async fn suggest(
+        &self,
+        prefix: &str,
+        lang: crate::domain::Lang,
+        limit: usize,
+    ) -> Result<Vec<super::Suggestion>, SearchError> {
+        self.engine.suggest(prefix, lang, limit).await
+    }
+
     /// Rebuilds the whole index from the database and swaps it in; changes
     /// the rebuild saw are cleared from the outbox. Returns the document count.
     #[tracing::instrument(skip_all)]
