@@ -6,6 +6,10 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+pub mod http;
+
+pub use http::{CorsOrigins, HttpSettings, IpNet};
+
 /// Every setting: its name and what it is for. Adding a setting is one line here.
 pub const KNOWN: &[(&str, &str)] = &[
     ("DATABASE_URL", "sqlite: or postgres: URL of the database"),
@@ -28,6 +32,54 @@ pub const KNOWN: &[(&str, &str)] = &[
         "Meilisearch URL; unset for the embedded search engine",
     ),
     ("MEILI_MASTER_KEY", "Meilisearch master key"),
+    (
+        "TARJOTIN_MAX_QUERY_COST",
+        "the highest static cost one request may have",
+    ),
+    ("TARJOTIN_MAX_QUERY_DEPTH", "the deepest field nesting"),
+    ("TARJOTIN_MAX_ALIASES", "the most aliases in one document"),
+    (
+        "TARJOTIN_MAX_FIELDS",
+        "the most fields one request selects, fragments expanded",
+    ),
+    ("TARJOTIN_RATE_LIMIT", "on or off"),
+    (
+        "TARJOTIN_RATE_LIMIT_CAPACITY",
+        "cost points a full bucket holds",
+    ),
+    (
+        "TARJOTIN_RATE_LIMIT_RESTORE_RATE",
+        "cost points restored per second",
+    ),
+    (
+        "REDIS_URL",
+        "Redis URL for rate-limit buckets shared by every replica",
+    ),
+    (
+        "TARJOTIN_TRUSTED_PROXIES",
+        "proxies whose X-Forwarded-For is believed",
+    ),
+    (
+        "TARJOTIN_CORS_ORIGINS",
+        "* or the origins browsers may read the API from",
+    ),
+    (
+        "TARJOTIN_APQ_CACHE_SIZE",
+        "persisted queries kept; 0 turns them off",
+    ),
+    ("TARJOTIN_MAX_BODY_BYTES", "the largest request body"),
+    (
+        "TARJOTIN_REQUEST_TIMEOUT_SECS",
+        "the longest a request may run",
+    ),
+    (
+        "TARJOTIN_SHUTDOWN_TIMEOUT_SECS",
+        "how long in-flight requests get to finish at shutdown",
+    ),
+    (
+        "TARJOTIN_READY_MAX_OUTBOX_LAG_SECS",
+        "/readyz fails when indexing lags more; 0 never",
+    ),
 ];
 
 /// A configuration problem, naming the setting.
@@ -133,7 +185,7 @@ impl DatabaseUrl {
 }
 
 /// Replaces the password of a URL with `***`.
-fn redact(value: &str) -> String {
+pub(crate) fn redact(value: &str) -> String {
     match url::Url::parse(value) {
         Ok(mut url) if url.password().is_some() => {
             let _ = url.set_password(Some("***"));
@@ -188,6 +240,8 @@ pub struct Settings {
     pub analyzer: AnalyzerMode,
     pub meili_url: Option<url::Url>,
     pub meili_master_key: Option<Secret>,
+    /// The public endpoint: limits, rate limits, CORS, timeouts.
+    pub http: HttpSettings,
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -308,7 +362,9 @@ impl Settings {
                 needs: "MEILI_URL",
             });
         }
+        let http = http::parse(&get)?;
         Ok(Settings {
+            http,
             database_url,
             data_dir,
             bind,

@@ -1,13 +1,16 @@
 //! The GraphQL schema. It knows nothing of HTTP; `crate::http` adapts it.
 
 mod context;
+pub mod cost;
 mod enums;
 mod errors;
 mod filters;
+pub mod gate;
 mod ids;
 pub mod limits;
 mod loaders;
 pub(crate) mod pagination;
+pub mod persisted;
 mod prefetch;
 mod query;
 mod scalars;
@@ -48,6 +51,17 @@ pub fn build_schema(store: Store, search: Arc<SearchService>, clock: Clock) -> A
 pub async fn execute(schema: &AppSchema, store: &Store, request: impl Into<Request>) -> Response {
     let request = request.into().data(loaders::loader(store.clone()));
     label_errors(schema.execute(request).await)
+}
+
+/// Runs a request whose document the gate has already parsed and checked.
+pub async fn execute_checked(
+    schema: &AppSchema,
+    store: &Store,
+    mut request: Request,
+    document: async_graphql::parser::types::ExecutableDocument,
+) -> Response {
+    request.set_parsed_query(document);
+    execute(schema, store, request).await
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.

@@ -1,0 +1,75 @@
+//! `extensions.cost` of every response: what the request was estimated to
+//! cost before it ran, what the response actually holds, and the caller's
+//! bucket afterwards.
+
+use async_graphql::Value;
+
+/// The caller's bucket after the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttle {
+    pub maximum_available: u32,
+    pub currently_available: u32,
+    pub restore_rate: u32,
+}
+
+/// The cost of one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CostReport {
+    pub requested: u64,
+    pub actual: u64,
+    /// None when rate limiting is off.
+    pub throttle: Option<Throttle>,
+}
+
+impl CostReport {
+    /// As JSON for `extensions.cost`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "requestedQueryCost": self.requested,
+            "actualQueryCost": self.actual,
+            "throttleStatus": self.throttle.map(|t| serde_json::json!({
+                "maximumAvailable": t.maximum_available,
+                "currentlyAvailable": t.currently_available,
+                "restoreRate": t.restore_rate,
+            })),
+        })
+    }
+}
+
+/// The cost of what `data` holds, by the same rule as the static cost (every
+/// object 1, scalars nothing), never more than was requested.
+pub fn actual_cost(data: &Value, requested: u64) -> u64 {
+    let mut objects: u64 = 0;
+    let mut pending: Vec<&Value> = match data {
+        Value::Object(root) => root.values().collect(),
+        _ => Vec::new(),
+    };
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Object(fields) => {
+                objects += 1;
+                pending.extend(fields.values());
+            }
+            Value::List(items) => pending.extend(items.iter()),
+            _ => {}
+        }
+    }
+    objects.min(requested)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_actual_cost_counts_the_objects_returned() {
+        let data = Value::from_json(serde_json::json!({
+            "courses": { "totalCount": 2, "nodes": [{ "name": "a" }, { "name": "b", "provider": { "name": "p" } }] },
+            "__typename": "Query"
+        }))
+        .unwrap();
+        assert_eq!(actual_cost(&data, 100), 4);
+        assert_eq!(actual_cost(&data, 3), 3);
+        assert_eq!(actual_cost(&Value::Null, 10), 0);
+    }
+}

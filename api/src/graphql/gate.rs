@@ -1,0 +1,123 @@
+//! What a request passes before it executes: the bracket scan, the parse and
+//! the static limits. The parsed document is handed on, so nothing is parsed
+//! twice.
+
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{Pos, ServerError, Variables};
+
+use super::errors::code;
+use super::limits::{
+    analyze, bracket_depth, Analysis, LimitError, ListSizes, QueryLimits, TypeMap,
+};
+use super::AppSchema;
+
+/// The checks, built once from the schema.
+pub struct Gate {
+    types: TypeMap,
+    sizes: ListSizes,
+    limits: QueryLimits,
+}
+
+/// A document that may run.
+pub struct Checked {
+    pub document: ExecutableDocument,
+    /// None when the operation asked for is not in the document (validation
+    /// reports that).
+    pub analysis: Option<Analysis>,
+}
+
+/// A document refused before execution.
+#[derive(Debug, Clone)]
+pub enum Refused {
+    /// Not GraphQL.
+    Parse { message: String, pos: Option<Pos> },
+    /// Over a limit.
+    Limit(LimitError),
+}
+
+impl Refused {
+    /// The cost the refusal computed, for `extensions.cost`.
+    pub fn requested_cost(&self) -> u64 {
+        match self {
+            Refused::Limit(LimitError::TooComplex { cost, .. }) => *cost,
+            _ => 0,
+        }
+    }
+
+    /// The `extensions.code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refused::Parse { .. } => code::GRAPHQL_PARSE_FAILED,
+            Refused::Limit(e) => e.code(),
+        }
+    }
+
+    /// The error as GraphQL reports it.
+    pub fn to_error(&self) -> ServerError {
+        let (message, pos) = match self {
+            Refused::Parse { message, pos } => (message.clone(), *pos),
+            Refused::Limit(e) => (e.to_string(), None),
+        };
+        let mut error = ServerError::new(message, pos);
+        let mut extensions = async_graphql::ErrorExtensionValues::default();
+        extensions.set("code", self.code());
+        if let Refused::Limit(e) = self {
+            if let Some((measure, value, max)) = e.measure() {
+                extensions.set(measure, value);
+                extensions.set("max", max);
+            }
+        }
+        error.extensions = Some(extensions);
+        error
+    }
+}
+
+impl Gate {
+    /// The checks for `schema` under `limits`.
+    pub fn new(schema: &AppSchema, limits: QueryLimits) -> Gate {
+        let types = TypeMap::from_sdl(&schema.sdl()).expect("the schema's own SDL parses");
+        Gate {
+            types,
+            sizes: ListSizes::measured(),
+            limits,
+        }
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &QueryLimits {
+        &self.limits
+    }
+
+    /// Parses and analyses a document.
+    pub fn check(
+        &self,
+        query: &str,
+        operation_name: Option<&str>,
+        variables: &Variables,
+    ) -> Result<Checked, Refused> {
+        let depth = bracket_depth(query);
+        if depth > self.limits.max_brackets() {
+            return Err(Refused::Limit(LimitError::TooDeeplyBracketed {
+                depth,
+                max: self.limits.max_brackets(),
+            }));
+        }
+        let document = async_graphql::parser::parse_query(query).map_err(|e| {
+            let pos = e.positions().next();
+            Refused::Parse {
+                message: format!("the document is not valid GraphQL: {e}"),
+                pos,
+            }
+        })?;
+        let analysis = analyze(
+            &document,
+            operation_name,
+            variables,
+            &self.types,
+            &self.sizes,
+            &self.limits,
+        )
+        .map_err(Refused::Limit)?;
+        Ok(Checked { document, analysis })
+    }
+}
