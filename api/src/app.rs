@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use crate::config::Settings;
 use crate::graphql::{build_schema, Clock};
+use crate::http::HttpOptions;
 use crate::importer::{import, FeedFile, ImportReport, Silent};
+use crate::ratelimit::{RateLimiter, RedisBuckets};
 use crate::search::embedded::EmbeddedEngine;
 use crate::search::meili::MeiliEngine;
 use crate::search::service::SearchService;
@@ -76,14 +78,36 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
         .rebuild()
         .await
         .context("building the search index")?;
-    search.clone().spawn_worker();
+    let worker = search.clone().spawn_worker();
     let listener = TcpListener::bind(settings.bind)
         .with_context(|| format!("binding TARJOTIN_BIND={}", settings.bind))?;
     let schema = build_schema(store.clone(), search.clone(), Clock::Helsinki);
-    let running = crate::http::start(listener, schema, store, search)?;
+    let options = http_options(settings).await?;
+    let running = crate::http::start_with(listener, schema, store, search, options)?;
     tracing::info!("GraphiQL is at http://{}/graphiql", running.addr);
+    // The server stops on SIGINT or SIGTERM: it stops accepting, lets
+    // in-flight requests finish (up to the shutdown timeout) and returns.
     running.server.await?;
+    tracing::info!("server stopped; stopping the indexing worker");
+    worker.stop(settings.http.shutdown_timeout).await;
     Ok(())
+}
+
+/// The endpoint options: buckets in Redis when REDIS_URL is set, else in
+/// this process.
+pub async fn http_options(settings: &Settings) -> anyhow::Result<HttpOptions> {
+    let http = settings.http.clone();
+    let (Some(config), Some(url)) = (http.rate_limit, &http.redis_url) else {
+        return Ok(HttpOptions::local(http));
+    };
+    let redis = RedisBuckets::connect(url.expose(), "tarjotin:ratelimit:")
+        .await
+        .context("connecting to Redis at REDIS_URL")?;
+    tracing::info!("rate-limit buckets are shared through Redis");
+    Ok(HttpOptions {
+        limiter: Some(Arc::new(RateLimiter::shared(config, redis))),
+        settings: http,
+    })
 }
 
 /// The search engine the settings ask for: Meilisearch when MEILI_URL is set,

@@ -138,6 +138,7 @@ async fn malformed_requests_get_coded_json_errors() {
         (
             client()
                 .post(format!("{base}/graphql"))
+                .header("content-type", "application/json")
                 .body(vec![b'x'; 300 * 1024]),
             413,
             "PAYLOAD_TOO_LARGE",
@@ -152,13 +153,18 @@ async fn malformed_requests_get_coded_json_errors() {
         (
             client()
                 .post(format!("{base}/graphql"))
+                .header("content-type", "application/json")
                 .body(vec![0xff, 0xfe, 0x00]),
             400,
             "BAD_REQUEST",
         ),
     ];
     for (request, status, code) in cases {
-        let response = request.send().await.unwrap();
+        let response = request
+            .header("accept", "application/graphql-response+json")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status().as_u16(), status);
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["errors"][0]["extensions"]["code"], code, "{body}");

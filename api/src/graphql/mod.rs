@@ -1,4 +1,8 @@
 //! The GraphQL schema. It knows nothing of HTTP; `crate::http` adapts it.
+//!
+//! Cache hints: catalogue objects may be cached for 60 s and code sets for an
+//! hour; `indexStatus` never. A response's hint is the smallest of what it
+//! selects, and becomes Cache-Control on public GET queries.
 
 mod context;
 pub mod cost;

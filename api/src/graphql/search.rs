@@ -257,6 +257,7 @@ impl SearchQuery {
     /// compound parts, typos, synonyms), with the same filters as `courses`.
     /// An empty query browses everything under the filter.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(cache_control(max_age = 60))]
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -393,6 +394,7 @@ impl SearchQuery {
 
     /// Autocomplete for search-as-you-type: course names, keywords, providers
     /// and municipalities that start with (or nearly start with) `prefix`.
+    #[graphql(cache_control(max_age = 60))]
     async fn suggest(
         &self,
         ctx: &Context<'_>,
@@ -427,6 +429,7 @@ impl SearchQuery {
     }
 
     /// The state of the search index: engine, documents, pending changes, last error.
+    #[graphql(cache_control(no_cache))]
     async fn index_status(&self, ctx: &Context<'_>) -> async_graphql::Result<IndexStatus> {
         let status = service(ctx).status().await.or_internal()?;
         let analyzer = analyzer();

@@ -1,138 +1,154 @@
-//! The actix-web adapter: /graphql, /graphiql, /healthz, /readyz. Thin: every
-//! request goes to the schema or the store and straight back.
+//! The actix-web adapter: /graphql, /graphiql, /healthz, /readyz, /metrics.
+//! Thin: every request goes through the gate and the rate limiter to the
+//! schema and straight back.
+
+mod caching;
+mod client;
+mod graphql;
+mod health;
+mod media;
+mod params;
+mod request_id;
 
 use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
 
+use actix_cors::Cors;
 use actix_web::dev::Server;
-use actix_web::http::StatusCode;
+use actix_web::middleware::from_fn;
 use actix_web::{guard, web, App, HttpResponse, HttpServer};
 use async_graphql::http::GraphiQLSource;
-use async_graphql::Variables;
-use futures_util::StreamExt;
 
-use std::sync::Arc;
-
-use crate::finnish::{analyzer, Backend};
-use crate::graphql::{execute, AppSchema};
+use crate::config::{CorsOrigins, HttpSettings};
+use crate::graphql::gate::Gate;
+use crate::graphql::persisted::PersistedQueries;
+use crate::graphql::AppSchema;
+use crate::metrics::Metrics;
+use crate::ratelimit::RateLimiter;
 use crate::search::service::SearchService;
 use crate::store::Store;
 
-/// Requests larger than this are refused before parsing.
-const MAX_BODY_BYTES: usize = 256 * 1024;
+pub use request_id::RequestId;
 
-/// The body of a GraphQL-over-HTTP request.
-#[derive(serde::Deserialize)]
-struct Body {
-    query: Option<String>,
-    #[serde(default)]
-    variables: Option<serde_json::Value>,
-    #[serde(rename = "operationName", default)]
-    operation_name: Option<String>,
+/// How the endpoint behaves, and the rate limiter it uses (None: off).
+pub struct HttpOptions {
+    pub settings: HttpSettings,
+    pub limiter: Option<Arc<RateLimiter>>,
 }
 
-/// A request refused before GraphQL sees it, as a GraphQL error with a code.
-fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> HttpResponse {
-    HttpResponse::build(status).json(serde_json::json!({
-        "errors": [{ "message": message.into(), "extensions": { "code": code } }]
-    }))
-}
-
-fn to_request(body: Body) -> Result<async_graphql::Request, Box<HttpResponse>> {
-    let Some(query) = body.query.filter(|q| !q.trim().is_empty()) else {
-        return Err(Box::new(refuse(
-            StatusCode::BAD_REQUEST,
-            "BAD_REQUEST",
-            "the request has no `query`",
-        )));
-    };
-    let mut request = async_graphql::Request::new(query);
-    match body.variables {
-        None | Some(serde_json::Value::Null) => {}
-        Some(v @ serde_json::Value::Object(_)) => {
-            request = request.variables(Variables::from_json(v))
-        }
-        Some(_) => {
-            return Err(Box::new(refuse(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                "`variables` must be a JSON object",
-            )))
-        }
+impl HttpOptions {
+    /// `settings` with buckets in this process (when rate limiting is on).
+    pub fn local(settings: HttpSettings) -> HttpOptions {
+        let limiter = settings
+            .rate_limit
+            .map(|config| Arc::new(RateLimiter::local(config)));
+        HttpOptions { settings, limiter }
     }
-    if let Some(name) = body.operation_name {
-        request = request.operation_name(name);
-    }
-    Ok(request)
 }
 
-async fn run(schema: &AppSchema, store: &Store, request: async_graphql::Request) -> HttpResponse {
-    let response = execute(schema, store, request).await;
-    HttpResponse::Ok().json(response)
+impl Default for HttpOptions {
+    /// The default settings, buckets in this process.
+    fn default() -> Self {
+        HttpOptions::local(HttpSettings::default())
+    }
 }
 
-async fn graphql_post(
-    schema: web::Data<AppSchema>,
-    store: web::Data<Store>,
-    mut payload: web::Payload,
-) -> HttpResponse {
-    let mut bytes = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let Ok(chunk) = chunk else {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                "the request body could not be read",
-            );
-        };
-        if bytes.len() + chunk.len() > MAX_BODY_BYTES {
-            return refuse(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
-                format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
-            );
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    let body: Body = match serde_json::from_slice(&bytes) {
-        Ok(body) => body,
-        Err(e) => {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                format!("the body is not a GraphQL JSON request: {e}"),
+/// What every handler shares.
+pub struct Services {
+    schema: AppSchema,
+    store: Store,
+    search: Arc<SearchService>,
+    gate: Gate,
+    limiter: Option<Arc<RateLimiter>>,
+    apq: PersistedQueries,
+    metrics: Metrics,
+    settings: HttpSettings,
+}
+
+/// A bound, not yet awaited server and the address it listens on.
+pub struct Running {
+    pub server: Server,
+    pub addr: SocketAddr,
+}
+
+/// Starts serving on `listener` with the default options (bind port 0 in
+/// tests and read `addr`).
+pub fn start(
+    listener: TcpListener,
+    schema: AppSchema,
+    store: Store,
+    search: Arc<SearchService>,
+) -> std::io::Result<Running> {
+    start_with(listener, schema, store, search, HttpOptions::default())
+}
+
+/// Starts serving on `listener` with `options`.
+pub fn start_with(
+    listener: TcpListener,
+    schema: AppSchema,
+    store: Store,
+    search: Arc<SearchService>,
+    options: HttpOptions,
+) -> std::io::Result<Running> {
+    let addr = listener.local_addr()?;
+    let HttpOptions { settings, limiter } = options;
+    let shutdown = settings.shutdown_timeout;
+    let services = web::Data::new(Services {
+        gate: Gate::new(&schema, settings.limits),
+        apq: PersistedQueries::new(settings.apq_cache_size),
+        metrics: Metrics::new(),
+        schema,
+        store,
+        search,
+        limiter,
+        settings,
+    });
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(services.clone())
+            .wrap(cors(&services.settings.cors_origins))
+            .wrap(from_fn(request_id::middleware))
+            .service(
+                web::resource("/graphql")
+                    .route(web::post().to(graphql::post))
+                    .route(web::get().to(graphql::get))
+                    .route(web::route().guard(guard::Options()).to(graphql::options))
+                    .default_service(web::to(graphql::other_method)),
             )
-        }
-    };
-    match to_request(body) {
-        Ok(request) => run(&schema, &store, request).await,
-        Err(response) => *response,
-    }
+            .route("/graphiql", web::get().to(graphiql))
+            .route("/healthz", web::get().to(health::healthz))
+            .route("/readyz", web::get().to(health::readyz))
+            .route("/metrics", web::get().to(health::metrics))
+            .route("/", web::get().to(root))
+    })
+    .client_request_timeout(Duration::from_secs(10))
+    .shutdown_timeout(shutdown.as_secs())
+    .listen(listener)?
+    .run();
+    Ok(Running { server, addr })
 }
 
-async fn graphql_get(
-    schema: web::Data<AppSchema>,
-    store: web::Data<Store>,
-    params: web::Query<std::collections::HashMap<String, String>>,
-) -> HttpResponse {
-    let variables = match params.get("variables").map(|v| serde_json::from_str(v)) {
-        None => None,
-        Some(Ok(v)) => Some(v),
-        Some(Err(e)) => {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                format!("`variables` is not JSON: {e}"),
-            )
-        }
-    };
-    let body = Body {
-        query: params.get("query").cloned(),
-        variables,
-        operation_name: params.get("operationName").cloned(),
-    };
-    match to_request(body) {
-        Ok(request) => run(&schema, &store, request).await,
-        Err(response) => *response,
+/// Browsers may read the API from the configured origins; by default from
+/// any origin, never with credentials (API keys travel in a header).
+fn cors(origins: &CorsOrigins) -> Cors {
+    let cors = Cors::default()
+        .allowed_methods(["GET", "POST", "OPTIONS"])
+        .allow_any_header()
+        .expose_headers([
+            "x-request-id",
+            "x-ratelimit-limit",
+            "x-ratelimit-remaining",
+            "x-ratelimit-reset",
+            "retry-after",
+            "etag",
+        ])
+        .max_age(86_400);
+    match origins {
+        CorsOrigins::Any => cors.allow_any_origin().send_wildcard(),
+        CorsOrigins::List(list) => list
+            .iter()
+            .fold(cors, |cors, origin| cors.allowed_origin(origin)),
     }
 }
 
@@ -151,96 +167,4 @@ async fn root() -> HttpResponse {
     HttpResponse::Found()
         .insert_header(("location", "/graphiql"))
         .finish()
-}
-
-async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
-}
-
-async fn readyz(store: web::Data<Store>, search: web::Data<Arc<SearchService>>) -> HttpResponse {
-    let database = store.ping().await;
-    if let Err(e) = &database {
-        tracing::warn!(error = %e, "database not ready");
-    }
-    let index = search.status().await.ok();
-    let analyzer = analyzer();
-    let body = serde_json::json!({
-        "status": if database.is_ok() { "ready" } else { "not ready" },
-        "database": if database.is_ok() { "ok" } else { "unavailable" },
-        "search": index.as_ref().map(|s| serde_json::json!({
-            "engine": s.engine,
-            "documents": s.documents,
-            "pendingChanges": s.pending,
-            "oldestPendingSeconds": s.oldest_pending_seconds,
-            "lastError": s.last_error,
-        })),
-        "finnishAnalyzer": {
-            "backend": match analyzer.backend() { Backend::Voikko => "voikko", Backend::Snowball => "snowball", Backend::Off => "none" },
-            "warning": analyzer.warning(),
-        },
-    });
-    if database.is_ok() {
-        HttpResponse::Ok().json(body)
-    } else {
-        HttpResponse::ServiceUnavailable().json(body)
-    }
-}
-
-/// A bound, not yet awaited server and the address it listens on.
-pub struct Running {
-    pub server: Server,
-    pub addr: SocketAddr,
-}
-
-/// Starts serving on `listener` (bind port 0 in tests and read `addr`).
-pub fn start(
-    listener: TcpListener,
-    schema: AppSchema,
-    store: Store,
-    search: Arc<SearchService>,
-) -> std::io::Result<Running> {
-    let addr = listener.local_addr()?;
-    let schema = web::Data::new(schema);
-    let store = web::Data::new(store);
-    let search = web::Data::new(search);
-    let server = HttpServer::new(move || {
-        App::new()
-            .app_data(schema.clone())
-            .app_data(store.clone())
-            .app_data(search.clone())
-            .app_data(web::QueryConfig::default().error_handler(|e, _| {
-                actix_web::error::InternalError::from_response(
-                    e.to_string(),
-                    refuse(
-                        StatusCode::BAD_REQUEST,
-                        "BAD_REQUEST",
-                        format!("bad query string: {e}"),
-                    ),
-                )
-                .into()
-            }))
-            .wrap(tracing_actix())
-            .service(
-                web::resource("/graphql")
-                    .route(web::post().to(graphql_post))
-                    .route(web::get().to(graphql_get))
-                    .route(
-                        web::route()
-                            .guard(guard::Options())
-                            .to(HttpResponse::NoContent),
-                    ),
-            )
-            .route("/graphiql", web::get().to(graphiql))
-            .route("/healthz", web::get().to(healthz))
-            .route("/readyz", web::get().to(readyz))
-            .route("/", web::get().to(root))
-    })
-    .listen(listener)?
-    .shutdown_timeout(30)
-    .run();
-    Ok(Running { server, addr })
-}
-
-fn tracing_actix() -> actix_web::middleware::Logger {
-    actix_web::middleware::Logger::new("%r %s %Dms").log_target("tarjotin::http")
 }

@@ -36,6 +36,31 @@ pub struct IndexStatus {
     pub last_error: Option<String>,
 }
 
+/// The running outbox worker.
+pub struct Worker {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Worker {
+    /// Asks the worker to stop after the batch in hand and waits for it, at
+    /// most `grace`.
+    pub async fn stop(self, grace: Duration) {
+        let _ = self.stop.send(true);
+        if tokio::time::timeout(grace, self.task).await.is_err() {
+            tracing::warn!(
+                grace_secs = grace.as_secs(),
+                "indexing worker did not stop in time"
+            );
+        }
+    }
+
+    /// Whether the worker has ended.
+    pub fn is_finished(&self) -> bool {
+        self.task.is_finished()
+    }
+}
+
 /// The engine, the store and the worker between them.
 pub struct SearchService {
     engine: Arc<dyn SearchEngine>,
@@ -155,25 +180,37 @@ impl SearchService {
         self.wake.notify_one();
     }
 
-    /// Runs the worker until the process stops: drains the outbox whenever
-    /// kicked or every few seconds, backing off while the engine fails.
-    pub fn spawn_worker(self: Arc<Self>) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(async move {
+    /// Runs the worker until told to stop: drains the outbox whenever kicked
+    /// or every few seconds, backing off while the engine fails. Stopping
+    /// lets the batch in hand finish; nothing is lost either way, since a
+    /// change leaves the outbox only once the engine has confirmed it.
+    pub fn spawn_worker(self: Arc<Self>) -> Worker {
+        let (stop, mut stopped) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(async move {
             let mut backoff = Duration::from_millis(250);
-            loop {
-                match self.drain().await {
-                    Ok(_) => {
+            while !*stopped.borrow() {
+                let wait = match self.apply_pending().await {
+                    Ok(0) => {
                         backoff = Duration::from_millis(250);
-                        let _ = tokio::time::timeout(POLL, self.wake.notified()).await;
+                        POLL
                     }
+                    Ok(_) => continue,
                     Err(e) => {
                         tracing::warn!(error = %e, retry_in_ms = backoff.as_millis() as u64, "indexing failed; will retry");
-                        tokio::time::sleep(backoff).await;
+                        let wait = backoff;
                         backoff = (backoff * 2).min(MAX_BACKOFF);
+                        wait
                     }
+                };
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = self.wake.notified() => {}
+                    _ = stopped.changed() => {}
                 }
             }
-        })
+            tracing::info!("indexing worker stopped");
+        });
+        Worker { stop, task }
     }
 
     /// The state of the index.

@@ -29,6 +29,14 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+/// How many database connections are open, idle and allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
 /// A callback that sees every SQL statement the store runs (for metrics and tests).
 pub type StatementObserver = Arc<dyn Fn(&str) + Send + Sync>;
 
@@ -89,6 +97,33 @@ impl Store {
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.db.ping().await?;
         Ok(())
+    }
+
+    /// The connection pool's state, for metrics.
+    pub fn pool_stats(&self) -> PoolStats {
+        let (open, idle, max) = match self.db.get_database_backend() {
+            DbBackend::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                (
+                    pool.size(),
+                    pool.num_idle(),
+                    pool.options().get_max_connections(),
+                )
+            }
+            _ => {
+                let pool = self.db.get_sqlite_connection_pool();
+                (
+                    pool.size(),
+                    pool.num_idle(),
+                    pool.options().get_max_connections(),
+                )
+            }
+        };
+        PoolStats {
+            open,
+            idle: idle as u32,
+            max,
+        }
     }
 
     pub(crate) fn db(&self) -> &DatabaseConnection {

@@ -20,7 +20,7 @@ impl Municipality {
     }
 }
 
-#[Object]
+#[Object(cache_control(max_age = 3600))]
 impl Municipality {
     /// Statistics Finland code, e.g. `285` for Kotka.
     async fn code(&self) -> &str {
@@ -42,7 +42,7 @@ impl Municipality {
 #[derive(Clone, Debug)]
 pub struct Region(pub &'static codes::Region);
 
-#[Object]
+#[Object(cache_control(max_age = 3600))]
 impl Region {
     /// The region code, e.g. `08` for Kymenlaakso.
     async fn code(&self) -> &str {
@@ -75,7 +75,7 @@ impl FieldOfEducation {
     }
 }
 
-#[Object]
+#[Object(cache_control(max_age = 3600))]
 impl FieldOfEducation {
     /// The code: two digits on level 1 (`09`), three on level 2 (`091`).
     async fn code(&self) -> &str {
@@ -119,7 +119,7 @@ impl LanguageInfo {
     }
 }
 
-#[Object(name = "Language")]
+#[Object(name = "Language", cache_control(max_age = 3600))]
 impl LanguageInfo {
     /// ISO 639-1 code, e.g. `fi`.
     async fn code(&self) -> &str {

@@ -42,7 +42,7 @@ fn parse_code<T>(
     parse(value).ok_or_else(|| internal(format!("{column}: unknown stored code {value:?}")))
 }
 
-#[Object]
+#[Object(cache_control(max_age = 60))]
 impl Course {
     /// The opaque global id.
     pub async fn id(&self) -> ID {

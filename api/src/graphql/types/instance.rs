@@ -46,7 +46,7 @@ fn json<T: serde::de::DeserializeOwned>(column: &str, text: &str) -> async_graph
     from_json(column, text).map_err(internal)
 }
 
-#[Object]
+#[Object(cache_control(max_age = 60))]
 impl CourseInstance {
     /// The opaque global id.
     pub async fn id(&self) -> ID {

@@ -47,7 +47,7 @@ pub struct Coordinates {
     pub longitude: f64,
 }
 
-#[Object]
+#[Object(cache_control(max_age = 60))]
 impl Organisation {
     /// The opaque global id.
     pub async fn id(&self) -> ID {
@@ -177,7 +177,7 @@ impl Organisation {
 #[derive(Clone, Debug)]
 pub struct Location(pub LocationRow);
 
-#[Object]
+#[Object(cache_control(max_age = 60))]
 impl Location {
     /// The opaque global id.
     pub async fn id(&self) -> ID {

@@ -1,0 +1,74 @@
+//! `/healthz` (the process answers), `/readyz` (it can serve: database,
+//! search engine, Finnish analyser, indexing lag) and `/metrics`.
+
+use actix_web::{web, HttpResponse};
+
+use super::Services;
+use crate::finnish::{analyzer, Backend};
+
+/// The process is up.
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
+}
+
+/// Ready when the database answers, the search engine answers and indexing
+/// lags no more than allowed; 503 otherwise. The Snowball fallback of the
+/// Finnish analyser is reported but does not make the service unready.
+pub async fn readyz(services: web::Data<Services>) -> HttpResponse {
+    let database = services.store.ping().await;
+    if let Err(e) = &database {
+        tracing::warn!(error = %e, "database not ready");
+    }
+    let index = services.search.status().await;
+    if let Err(e) = &index {
+        tracing::warn!(error = %e, "search index status unavailable");
+    }
+    let index = index.ok();
+    let engine_ok = index.as_ref().is_some_and(|s| s.documents.is_some());
+    let lag = index
+        .as_ref()
+        .and_then(|s| s.oldest_pending_seconds)
+        .unwrap_or(0);
+    let max_lag = services.settings.ready_max_outbox_lag;
+    let lag_ok = max_lag.is_none_or(|max| lag.max(0) as u64 <= max.as_secs());
+    let ready = database.is_ok() && engine_ok && lag_ok;
+    let analyzer = analyzer();
+    let body = serde_json::json!({
+        "status": if ready { "ready" } else { "not ready" },
+        "database": if database.is_ok() { "ok" } else { "unavailable" },
+        "search": index.as_ref().map(|s| serde_json::json!({
+            "engine": s.engine,
+            "status": if s.documents.is_some() { "ok" } else { "unavailable" },
+            "documents": s.documents,
+            "pendingChanges": s.pending,
+            "oldestPendingSeconds": s.oldest_pending_seconds,
+            "lastError": s.last_error,
+        })),
+        "outbox": {
+            "lagSeconds": lag,
+            "maxLagSeconds": max_lag.map(|d| d.as_secs()),
+            "status": if lag_ok { "ok" } else { "lagging" },
+        },
+        "finnishAnalyzer": {
+            "backend": match analyzer.backend() { Backend::Voikko => "voikko", Backend::Snowball => "snowball", Backend::Off => "none" },
+            "warning": analyzer.warning(),
+        },
+        "rateLimit": services.limiter.as_ref().map_or("off", |l| l.backend()),
+    });
+    if ready {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
+}
+
+/// Prometheus metrics, in the OpenMetrics text format.
+pub async fn metrics(services: web::Data<Services>) -> HttpResponse {
+    let index = services.search.status().await.ok();
+    let text = services
+        .metrics
+        .render(index.as_ref(), services.store.pool_stats());
+    HttpResponse::Ok()
+        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        .body(text)
+}
