@@ -132,18 +132,15 @@ pub async fn post(
                 "UNSUPPORTED_MEDIA_TYPE",
                 problem,
             );
-            return (refuse(media, refusal, CostReport::default(), None), None);
+            return (charged(&req, &services, media, refusal).await, None);
         }
         let bytes = match read_body(payload, services.settings.max_body_bytes).await {
             Ok(bytes) => bytes,
-            Err(refusal) => return (refuse(media, *refusal, CostReport::default(), None), None),
+            Err(refusal) => return (charged(&req, &services, media, *refusal).await, None),
         };
         match Params::from_body(&bytes) {
             Ok(params) => run(&req, &services, false, media, params).await,
-            Err(bad) => {
-                let refusal = Refusal::request("BAD_REQUEST", Some(bad.field), bad.message);
-                (refuse(media, refusal, CostReport::default(), None), None)
-            }
+            Err(bad) => (charged(&req, &services, media, malformed(bad)).await, None),
         }
     };
     finish(
@@ -164,10 +161,7 @@ pub async fn get(req: HttpRequest, services: web::Data<Services>) -> HttpRespons
     let work = async {
         match Params::from_query_string(req.query_string()) {
             Ok(params) => run(&req, &services, true, media, params).await,
-            Err(bad) => {
-                let refusal = Refusal::request("BAD_REQUEST", Some(bad.field), bad.message);
-                (refuse(media, refusal, CostReport::default(), None), None)
-            }
+            Err(bad) => (charged(&req, &services, media, malformed(bad)).await, None),
         }
     };
     finish(
@@ -176,6 +170,57 @@ pub async fn get(req: HttpRequest, services: web::Data<Services>) -> HttpRespons
         started,
         tokio::time::timeout(deadline, work).await,
     )
+}
+
+/// A request that is not a well-formed GraphQL-over-HTTP request: 400 under
+/// either media type, as the specification asks.
+fn malformed(bad: super::params::BadParam) -> Refusal {
+    Refusal {
+        field: Some(bad.field),
+        ..Refusal::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", bad.message)
+    }
+}
+
+/// Refuses a request that never reached the gate; it still costs a point, so
+/// a flood of bad requests empties its bucket like any other.
+async fn charged(
+    req: &HttpRequest,
+    services: &Services,
+    media: Media,
+    refusal: Refusal,
+) -> HttpResponse {
+    let Some(limiter) = &services.limiter else {
+        return refuse(media, refusal, CostReport::default(), None);
+    };
+    let subject = rate_subject(req, &services.settings.trusted_proxies);
+    let decision = limiter.take(&subject, 1).await;
+    let cost = CostReport {
+        requested: 0,
+        actual: 0,
+        throttle: throttle(Some(&decision)),
+    };
+    if decision.allowed {
+        refuse(media, refusal, cost, Some(&decision))
+    } else {
+        services.metrics.rate_limited(subject.kind());
+        refuse(media, rate_limited(&decision, 1), cost, Some(&decision))
+    }
+}
+
+fn rate_limited(d: &Decision, charge: u64) -> Refusal {
+    let wait = d.retry_after.as_secs_f64().ceil().max(1.0);
+    Refusal {
+        headers: vec![("retry-after", wait.to_string())],
+        extensions: Some(json!({ "retryAfterSeconds": wait })),
+        ..Refusal::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "RATE_LIMITED",
+            format!(
+                "this request costs {charge} points and {} are left; the bucket refills {} points a second, try again in {wait} s",
+                d.remaining, d.restore_rate
+            ),
+        )
+    }
 }
 
 /// Any other method on /graphql.
@@ -281,13 +326,19 @@ async fn run(
     let resolved = match services.apq.resolve(query, persisted) {
         Ok(Some(resolved)) if !resolved.query.trim().is_empty() => resolved,
         Ok(_) => {
-            let refusal =
-                Refusal::request("BAD_REQUEST", Some("query"), "the request has no `query`");
-            return answer(refuse(media, refusal, CostReport::default(), None));
+            let refusal = Refusal {
+                field: Some("query"),
+                ..Refusal::new(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_REQUEST",
+                    "the request has no `query`",
+                )
+            };
+            return answer(charged(req, services, media, refusal).await);
         }
         Err(e) => {
             let refusal = Refusal::request(e.code(), Some(e.field()), e.to_string());
-            return answer(refuse(media, refusal, CostReport::default(), None));
+            return answer(charged(req, services, media, refusal).await);
         }
     };
     let variables =
@@ -309,7 +360,7 @@ async fn run(
                 "only queries may be sent with GET; send mutations with POST",
             )
         };
-        return answer(refuse(media, refusal, CostReport::default(), None));
+        return answer(charged(req, services, media, refusal).await);
     }
     let requested = match &checked {
         Ok(c) => c.analysis.map_or(0, |a| a.cost),
@@ -327,19 +378,7 @@ async fn run(
     };
     if let Some(d) = decision.as_ref().filter(|d| !d.allowed) {
         services.metrics.rate_limited(subject.kind());
-        let wait = d.retry_after.as_secs_f64().ceil().max(1.0);
-        let refusal = Refusal {
-            headers: vec![("retry-after", wait.to_string())],
-            extensions: Some(json!({ "retryAfterSeconds": wait })),
-            ..Refusal::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "RATE_LIMITED",
-                format!(
-                    "this request costs {charge} points and {} are left; the bucket refills {} points a second, try again in {wait} s",
-                    d.remaining, d.restore_rate
-                ),
-            )
-        };
+        let refusal = rate_limited(d, charge);
         let cost = CostReport {
             requested,
             actual: 0,
