@@ -50,8 +50,15 @@ async fn malformed_requests_are_400_under_either_media_type() {
     for body in cases {
         for accept in [GQL, "application/json"] {
             let (status, _, answer) = send(server.post(accept, body.clone())).await;
-            assert_eq!((status, code(&answer)), (400, "BAD_REQUEST"), "{accept} {body}: {answer}");
-            assert!(answer["errors"][0]["extensions"]["field"].is_string(), "{answer}");
+            assert_eq!(
+                (status, code(&answer)),
+                (400, "BAD_REQUEST"),
+                "{accept} {body}: {answer}"
+            );
+            assert!(
+                answer["errors"][0]["extensions"]["field"].is_string(),
+                "{answer}"
+            );
             assert!(answer.get("data").is_none(), "{answer}");
         }
     }
@@ -71,7 +78,10 @@ async fn document_errors_are_400_under_the_new_media_type_and_200_under_json() {
     let server = Server::demo().await;
     let cases: Vec<(Value, &str)> = vec![
         (json!({"query": "{"}), "GRAPHQL_PARSE_FAILED"),
-        (json!({"query": "{ noSuchField }"}), "GRAPHQL_VALIDATION_FAILED"),
+        (
+            json!({"query": "{ noSuchField }"}),
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
         (
             json!({"query": "query($n: Int!) { courses(first: $n) { totalCount } }", "variables": {"n": "x"}}),
             "GRAPHQL_VALIDATION_FAILED",

@@ -5,6 +5,8 @@ mod conformance;
 mod filters;
 mod harness;
 mod http;
+mod http_caching;
+mod http_limits;
 mod http_protocol;
 mod import;
 mod oracle;

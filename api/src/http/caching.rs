@@ -1,5 +1,5 @@
 //! HTTP caching of GET queries: Cache-Control from the schema's cache hints
-//! (public data only), a strong ETag of the body, and 304 for a matching
+//! (public data only), an ETag of the data, and 304 for a matching
 //! If-None-Match. Authenticated requests, mutations, POSTs and answers with
 //! errors are never stored by shared caches.
 
@@ -35,11 +35,12 @@ pub fn validates(answer: Answer) -> bool {
     answer.get && answer.query && !answer.errors
 }
 
-/// A strong validator of the body.
-pub fn etag(body: &[u8]) -> String {
-    let digest = Sha256::digest(body);
+/// A weak validator of the answer: the same data gets the same tag, while
+/// the cost report beside it may differ.
+pub fn etag(answer: &[u8]) -> String {
+    let digest = Sha256::digest(answer);
     let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("\"{hex}\"")
+    format!("W/\"{hex}\"")
 }
 
 /// Whether an If-None-Match header matches `etag` (weak comparison, as

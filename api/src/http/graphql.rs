@@ -460,6 +460,8 @@ fn respond(
             map.remove("data");
         }
     }
+    // The validator covers what the query returned, not the caller's bucket.
+    let tag = caching::etag(body.to_string().as_bytes());
     body["extensions"]["cost"] = cost.to_json();
     let bytes = body.to_string();
     let status = if request_error {
@@ -480,7 +482,6 @@ fn respond(
         .insert_header((header::VARY, "Accept, Authorization"));
     rate_headers(&mut builder, decision);
     if caching::validates(answer) {
-        let tag = caching::etag(bytes.as_bytes());
         builder.insert_header((header::ETAG, tag.clone()));
         let fresh = req
             .headers()

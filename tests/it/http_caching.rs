@@ -1,0 +1,119 @@
+//! HTTP caching of public GET queries and automatic persisted queries.
+
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::server::{client, code, send, Server, GQL};
+
+fn sha256(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn public_get_queries_carry_cache_control_and_an_etag_that_answers_304() {
+    let server = Server::demo().await;
+    let get = |q: &str| {
+        client()
+            .get(server.url("/graphql"))
+            .query(&[("query", q)])
+            .header("accept", GQL)
+    };
+    let (status, headers, _) = send(get("{ regions { code name } }")).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["cache-control"], "public, max-age=3600");
+    let (_, headers, _) = send(get(
+        "{ regions { code } courses(first: 2) { nodes { name } } }",
+    ))
+    .await;
+    assert_eq!(headers["cache-control"], "public, max-age=60");
+    let etag = headers["etag"].to_str().unwrap().to_string();
+    let (status, headers, body) = send(
+        get("{ regions { code } courses(first: 2) { nodes { name } } }")
+            .header("if-none-match", &etag),
+    )
+    .await;
+    assert_eq!(status, 304);
+    assert_eq!(headers["etag"].to_str().unwrap(), etag);
+    assert!(body.is_null());
+    let (status, _, _) = send(get("{ regions { code } }").header("if-none-match", &etag)).await;
+    assert_eq!(status, 200, "another answer has another etag");
+    let (_, headers, _) = send(get("{ indexStatus { pendingChanges } }")).await;
+    assert_eq!(headers["cache-control"], "no-cache");
+}
+
+#[tokio::test]
+async fn posts_errors_and_authenticated_requests_are_never_cached_publicly() {
+    let server = Server::demo().await;
+    let (_, headers, _) = server.query("{ regions { code } }").await;
+    assert_eq!(headers["cache-control"], "no-store");
+    assert!(headers.get("etag").is_none());
+    let (_, headers, _) = send(
+        client()
+            .get(server.url("/graphql"))
+            .query(&[("query", "{ regions { code } }")])
+            .header("authorization", "Bearer some-key"),
+    )
+    .await;
+    assert_eq!(headers["cache-control"], "private, no-store");
+    let (_, headers, _) = send(
+        client()
+            .get(server.url("/graphql"))
+            .query(&[("query", "{ courses(first: 500) { totalCount } }")]),
+    )
+    .await;
+    assert_eq!(headers["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn persisted_queries_are_registered_once_and_then_run_by_hash_over_get_and_post() {
+    let server = Server::demo().await;
+    let query = "query Regions { regions { code } }";
+    let ext = json!({ "persistedQuery": { "version": 1, "sha256Hash": sha256(query) } });
+    let by_get = || {
+        client()
+            .get(server.url("/graphql"))
+            .query(&[("extensions", ext.to_string())])
+            .header("accept", "application/json")
+    };
+    let (status, _, body) = send(by_get()).await;
+    assert_eq!((status, code(&body)), (200, "PERSISTED_QUERY_NOT_FOUND"));
+    assert_eq!(body["errors"][0]["message"], "PersistedQueryNotFound");
+    let (status, _, body) =
+        send(server.post(GQL, json!({ "query": query, "extensions": ext }))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["regions"].as_array().unwrap().len(), 19);
+    let (status, headers, body) = send(by_get()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["regions"].as_array().unwrap().len(), 19);
+    assert_eq!(headers["cache-control"], "public, max-age=3600");
+    let (_, _, body) = send(server.post(GQL, json!({ "extensions": ext }))).await;
+    assert_eq!(body["data"]["regions"].as_array().unwrap().len(), 19);
+}
+
+#[tokio::test]
+async fn a_hash_that_does_not_match_its_query_is_refused() {
+    let server = Server::demo().await;
+    let ext = json!({ "persistedQuery": { "version": 1, "sha256Hash": sha256("{ other }") } });
+    let (status, _, body) = send(server.post(
+        GQL,
+        json!({ "query": "{ regions { code } }", "extensions": ext }),
+    ))
+    .await;
+    assert_eq!(
+        (status, code(&body)),
+        (400, "PERSISTED_QUERY_HASH_MISMATCH")
+    );
+    assert_eq!(
+        body["errors"][0]["extensions"]["field"],
+        "extensions.persistedQuery.sha256Hash"
+    );
+    let (status, _, body) = send(server.post(GQL, json!({ "extensions": ext }))).await;
+    assert_eq!(
+        (status, code(&body)),
+        (400, "PERSISTED_QUERY_NOT_FOUND"),
+        "a mismatched query is not kept"
+    );
+}

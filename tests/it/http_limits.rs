@@ -1,0 +1,169 @@
+//! The static checks and the rate limit over HTTP: refused before anything
+//! runs, the cost on every answer, 429 with its headers, and through again
+//! after the bucket has refilled.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use tarjotin_api::config::{HttpSettings, IpNet};
+use tarjotin_api::graphql::limits::QueryLimits;
+use tarjotin_api::ratelimit::RateConfig;
+
+use super::server::{code, send, Server, GQL};
+
+const TEN_TIMES_THE_MAXIMUM: &str =
+    "{ courses(first: 100) { nodes { instances(first: 100) { nodes { externalId } } } } }";
+
+fn small_bucket(capacity: u32, restore_rate: u32) -> HttpSettings {
+    HttpSettings {
+        limits: QueryLimits {
+            max_cost: u64::from(capacity),
+            ..QueryLimits::default()
+        },
+        rate_limit: Some(RateConfig {
+            capacity,
+            restore_rate,
+        }),
+        ..HttpSettings::default()
+    }
+}
+
+#[tokio::test]
+async fn every_answer_reports_its_cost_and_the_callers_bucket() {
+    let server = Server::demo().await;
+    let (status, _, body) = server
+        .query("{ courses(first: 5) { nodes { name provider { name } } } }")
+        .await;
+    assert_eq!(status, 200);
+    let cost = &body["extensions"]["cost"];
+    assert_eq!(cost["requestedQueryCost"], 11);
+    assert_eq!(cost["actualQueryCost"], 11);
+    assert_eq!(cost["throttleStatus"]["maximumAvailable"], 1000);
+    assert_eq!(cost["throttleStatus"]["restoreRate"], 50);
+    assert!(
+        cost["throttleStatus"]["currentlyAvailable"]
+            .as_u64()
+            .unwrap()
+            <= 989
+    );
+    let (_, _, body) = server.query("{ nosuch }").await;
+    assert!(
+        body["extensions"]["cost"]["throttleStatus"].is_object(),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_query_costing_ten_times_the_maximum_is_refused_before_it_runs() {
+    let server = Server::demo().await;
+    server.app.take_statement_count();
+    let started = Instant::now();
+    let (status, _, body) = server.query(TEN_TIMES_THE_MAXIMUM).await;
+    eprintln!("refused in {} ms", started.elapsed().as_millis());
+    assert_eq!(status, 400);
+    assert_eq!(code(&body), "QUERY_TOO_COMPLEX");
+    assert_eq!(body["errors"][0]["extensions"]["cost"], 10201);
+    assert_eq!(body["errors"][0]["extensions"]["max"], 1000);
+    assert_eq!(body["extensions"]["cost"]["requestedQueryCost"], 10201);
+    assert_eq!(server.app.take_statement_count(), 0, "nothing may run");
+}
+
+#[tokio::test]
+async fn an_alias_bomb_is_refused_before_it_runs() {
+    let server = Server::demo().await;
+    let aliases: String = (0..1000)
+        .map(|i| format!("a{i}: courses(first: 100) {{ totalCount }} "))
+        .collect();
+    server.app.take_statement_count();
+    let started = Instant::now();
+    let (status, _, body) = server.query(&format!("{{ {aliases} }}")).await;
+    eprintln!("refused in {} ms", started.elapsed().as_millis());
+    assert_eq!((status, code(&body)), (400, "TOO_MANY_ALIASES"), "{body}");
+    assert_eq!(server.app.take_statement_count(), 0);
+}
+
+#[tokio::test]
+async fn graphiqls_introspection_query_passes_the_limits() {
+    let server = Server::demo().await;
+    let query = include_str!("../../api/src/graphql/limits/introspection.graphql");
+    let (status, _, body) = server.query(query).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.get("errors").is_none(), "{}", body["errors"]);
+    assert!(body["data"]["__schema"]["types"].as_array().unwrap().len() > 50);
+}
+
+#[tokio::test]
+async fn a_spent_bucket_gets_429_with_headers_and_gets_through_after_refilling() {
+    let server = Server::demo_with(small_bucket(30, 10)).await;
+    let query = "{ courses(first: 20) { nodes { name } } }";
+    let (status, headers, _) = server.query(query).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["x-ratelimit-limit"], "30");
+    assert_eq!(headers["x-ratelimit-remaining"], "9");
+    assert!(headers.contains_key("x-ratelimit-reset"));
+    let (status, headers, body) = server.query(query).await;
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(code(&body), "RATE_LIMITED");
+    let retry: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=3).contains(&retry), "{retry}");
+    assert!(
+        headers["x-ratelimit-remaining"]
+            .to_str()
+            .unwrap()
+            .parse::<u32>()
+            .unwrap()
+            < 21
+    );
+    assert!(body["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"].is_number());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, _, _) = server.query(query).await;
+        if status == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "still limited after 10 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn unused_points_are_given_back() {
+    let server = Server::demo_with(small_bucket(100, 1)).await;
+    let (_, headers, body) = server
+        .query("{ organisationByExternalId(externalId: \"nope\") { name courses(first: 50) { nodes { name } } } }")
+        .await;
+    assert_eq!(body["extensions"]["cost"]["requestedQueryCost"], 52);
+    assert_eq!(body["extensions"]["cost"]["actualQueryCost"], 0);
+    assert_eq!(headers["x-ratelimit-remaining"], "99");
+}
+
+#[tokio::test]
+async fn forwarded_addresses_get_buckets_of_their_own_only_behind_trusted_proxies() {
+    let query = "{ courses(first: 20) { nodes { name } } }";
+    let behind = HttpSettings {
+        trusted_proxies: vec![IpNet::parse("127.0.0.1").unwrap()],
+        ..small_bucket(30, 1)
+    };
+    let server = Server::demo_with(behind).await;
+    let from = |ip: &'static str| {
+        server
+            .post(GQL, json!({ "query": query }))
+            .header("x-forwarded-for", ip)
+    };
+    assert_eq!(send(from("203.0.113.1")).await.0, 200);
+    assert_eq!(send(from("203.0.113.1")).await.0, 429);
+    assert_eq!(send(from("203.0.113.2")).await.0, 200);
+
+    let direct = Server::demo_with(small_bucket(30, 1)).await;
+    let from = |ip: &'static str| {
+        direct
+            .post(GQL, json!({ "query": query }))
+            .header("x-forwarded-for", ip)
+    };
+    assert_eq!(send(from("203.0.113.1")).await.0, 200);
+    assert_eq!(
+        send(from("203.0.113.2")).await.0,
+        429,
+        "a forged header must not buy a new bucket"
+    );
+}
