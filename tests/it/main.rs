@@ -4,6 +4,7 @@
 mod conformance;
 mod filters;
 mod harness;
+mod hostile;
 mod http;
 mod http_caching;
 mod http_limits;

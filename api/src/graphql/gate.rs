@@ -33,6 +33,8 @@ pub enum Refused {
     Parse { message: String, pos: Option<Pos> },
     /// Over a limit.
     Limit(LimitError),
+    /// A string with U+0000, which no database column can store.
+    Nul { field: String },
 }
 
 impl Refused {
@@ -49,6 +51,7 @@ impl Refused {
         match self {
             Refused::Parse { .. } => code::GRAPHQL_PARSE_FAILED,
             Refused::Limit(e) => e.code(),
+            Refused::Nul { .. } => code::BAD_USER_INPUT,
         }
     }
 
@@ -57,10 +60,17 @@ impl Refused {
         let (message, pos) = match self {
             Refused::Parse { message, pos } => (message.clone(), *pos),
             Refused::Limit(e) => (e.to_string(), None),
+            Refused::Nul { field } => (
+                format!("{field}: strings may not contain the NUL character (U+0000)"),
+                None,
+            ),
         };
         let mut error = ServerError::new(message, pos);
         let mut extensions = async_graphql::ErrorExtensionValues::default();
         extensions.set("code", self.code());
+        if let Refused::Nul { field } = self {
+            extensions.set("field", field.as_str());
+        }
         if let Refused::Limit(e) = self {
             if let Some((measure, value, max)) = e.measure() {
                 extensions.set(measure, value);
@@ -102,6 +112,16 @@ impl Gate {
                 max: self.limits.max_brackets(),
             }));
         }
+        if query.contains('\0') || query.to_ascii_lowercase().contains("\\u0000") {
+            return Err(Refused::Nul {
+                field: "query".into(),
+            });
+        }
+        if let Some(name) = variable_with_nul(variables) {
+            return Err(Refused::Nul {
+                field: format!("variables.{name}"),
+            });
+        }
         let document = async_graphql::parser::parse_query(query).map_err(|e| {
             let pos = e.positions().next();
             Refused::Parse {
@@ -120,4 +140,21 @@ impl Gate {
         .map_err(Refused::Limit)?;
         Ok(Checked { document, analysis })
     }
+}
+
+/// The first variable whose value holds a string with U+0000.
+fn variable_with_nul(variables: &Variables) -> Option<String> {
+    use async_graphql::Value;
+    for (name, value) in variables.iter() {
+        let mut pending: Vec<&Value> = vec![value];
+        while let Some(v) = pending.pop() {
+            match v {
+                Value::String(s) if s.contains('\0') => return Some(name.to_string()),
+                Value::List(items) => pending.extend(items.iter()),
+                Value::Object(fields) => pending.extend(fields.values()),
+                _ => {}
+            }
+        }
+    }
+    None
 }

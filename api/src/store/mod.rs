@@ -1,5 +1,6 @@
 //! The only place that touches sea-orm entities, queries and transactions.
 
+mod census;
 mod courses;
 mod guidance;
 mod organisations;
@@ -14,6 +15,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
 
+pub use census::Census;
 pub use courses::{CourseOrder, CoursePage, OrderDirection, PageRequest};
 pub use guidance::GuidanceFilter;
 pub use outbox::{CourseBundle, PendingChange};
