@@ -51,15 +51,26 @@ fn bounded() -> reqwest::Client {
 /// Posts `body`; the answer must be a 2xx or 4xx with coded errors and no
 /// internal error.
 async fn answered(server: &Server, what: &str, request: reqwest::RequestBuilder) -> (u16, Value) {
-    let response = request.send().await.unwrap_or_else(|e| panic!("{what}: no answer: {e}"));
+    let response = request
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{what}: no answer: {e}"));
     let status = response.status().as_u16();
     let text = response.text().await.unwrap();
-    assert!(status < 500, "[{}] {what}: {status} {text}", server.app.backend);
+    assert!(
+        status < 500,
+        "[{}] {what}: {status} {text}",
+        server.app.backend
+    );
     let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     if let Some(errors) = body["errors"].as_array() {
         for e in errors {
             let code = e["extensions"]["code"].as_str().unwrap_or("");
-            assert!(!code.is_empty() && code != "INTERNAL_SERVER_ERROR", "[{}] {what}: {e}", server.app.backend);
+            assert!(
+                !code.is_empty() && code != "INTERNAL_SERVER_ERROR",
+                "[{}] {what}: {e}",
+                server.app.backend
+            );
         }
     }
     (status, body)
@@ -73,7 +84,10 @@ fn post(server: &Server, body: &Value) -> reqwest::RequestBuilder {
 }
 
 fn first_code(body: &Value) -> String {
-    body["errors"][0]["extensions"]["code"].as_str().unwrap_or("").to_string()
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
 }
 
 #[tokio::test]
@@ -86,7 +100,9 @@ async fn structural_bombs_are_refused_with_their_own_codes() {
             + "code"
             + &" } }".repeat(8)
             + " } }";
-        let aliases: String = (0..1000).map(|i| format!("a{i}: regions {{ code }} ")).collect();
+        let aliases: String = (0..1000)
+            .map(|i| format!("a{i}: regions {{ code }} "))
+            .collect();
         let cycle = "{ courses { nodes { ...A } } } fragment A on Course { provider { ...B } } fragment B on Organisation { courses { nodes { ...A } } }";
         let mut fanout = String::from("{ ...F0 }\n");
         for i in 0..30 {
@@ -102,18 +118,31 @@ async fn structural_bombs_are_refused_with_their_own_codes() {
         for (what, query, code) in [
             ("a depth bomb", depth_bomb.as_str(), "QUERY_TOO_DEEP"),
             ("fields 18 deep", fields_bomb.as_str(), "QUERY_TOO_DEEP"),
-            ("1,000 aliases", &format!("{{ {aliases} }}"), "TOO_MANY_ALIASES"),
+            (
+                "1,000 aliases",
+                &format!("{{ {aliases} }}"),
+                "TOO_MANY_ALIASES",
+            ),
             ("a fragment cycle", cycle, "GRAPHQL_VALIDATION_FAILED"),
             ("2^30 fragment spreads", fanout.as_str(), "TOO_MANY_FIELDS"),
-            ("lists nested 10,000 deep", nested_list.as_str(), "QUERY_TOO_DEEP"),
-            ("2,000 directives", &format!("{{ __typename {directives} }}"), "TOO_MANY_DIRECTIVES"),
+            (
+                "lists nested 10,000 deep",
+                nested_list.as_str(),
+                "QUERY_TOO_DEEP",
+            ),
+            (
+                "2,000 directives",
+                &format!("{{ __typename {directives} }}"),
+                "TOO_MANY_DIRECTIVES",
+            ),
             (
                 "a connection costing 10x the maximum",
                 "{ courses(first: 100) { nodes { instances(first: 100) { nodes { id } } } } }",
                 "QUERY_TOO_COMPLEX",
             ),
         ] {
-            let (status, body) = answered(&server, what, post(&server, &json!({ "query": query }))).await;
+            let (status, body) =
+                answered(&server, what, post(&server, &json!({ "query": query }))).await;
             assert_eq!(status, 400, "{what}: {body}");
             assert_eq!(first_code(&body), code, "{what}: {body}");
         }
@@ -137,28 +166,59 @@ async fn oversized_and_malformed_bodies_are_refused() {
                 .body(body)
         };
         let cases: Vec<(&str, reqwest::RequestBuilder, u16)> = vec![
-            ("a 1 MB query", post(&server, &json!({ "query": megabyte })), 413),
-            ("invalid UTF-8", raw(vec![b'{', b'"', 0xff, 0xfe, b'"', b'}']), 400),
-            ("invalid UTF-8 inside the query", raw(b"{\"query\": \"{ regions(\xc3\x28) }\"}".to_vec()), 400),
-            ("JSON nested 5,000 deep", raw(format!("{{\"query\": \"{{ __typename }}\", \"variables\": {{\"v\": {deep_json}}}}}").into_bytes()), 400),
+            (
+                "a 1 MB query",
+                post(&server, &json!({ "query": megabyte })),
+                413,
+            ),
+            (
+                "invalid UTF-8",
+                raw(vec![b'{', b'"', 0xff, 0xfe, b'"', b'}']),
+                400,
+            ),
+            (
+                "invalid UTF-8 inside the query",
+                raw(b"{\"query\": \"{ regions(\xc3\x28) }\"}".to_vec()),
+                400,
+            ),
+            (
+                "JSON nested 5,000 deep",
+                raw(format!(
+                    "{{\"query\": \"{{ __typename }}\", \"variables\": {{\"v\": {deep_json}}}}}"
+                )
+                .into_bytes()),
+                400,
+            ),
             (
                 "a 200 kB search string",
-                post(&server, &json!({ "query": "query($q: String) { search(query: $q) { totalCount } }", "variables": { "q": huge_string } })),
+                post(
+                    &server,
+                    &json!({ "query": "query($q: String) { search(query: $q) { totalCount } }", "variables": { "q": huge_string } }),
+                ),
                 200,
             ),
             (
                 "20,000 municipality codes",
-                post(&server, &json!({ "query": "query($m: [String!]) { courses(filter: { municipalities: $m }) { totalCount } }", "variables": { "m": many_codes } })),
+                post(
+                    &server,
+                    &json!({ "query": "query($m: [String!]) { courses(filter: { municipalities: $m }) { totalCount } }", "variables": { "m": many_codes } }),
+                ),
                 200,
             ),
             (
                 "a NUL character",
-                post(&server, &json!({ "query": "query($x: String!) { courseByExternalId(externalId: $x) { id } }", "variables": { "x": "a\u{0000}b" } })),
+                post(
+                    &server,
+                    &json!({ "query": "query($x: String!) { courseByExternalId(externalId: $x) { id } }", "variables": { "x": "a\u{0000}b" } }),
+                ),
                 400,
             ),
             (
                 "an escaped NUL in the document",
-                post(&server, &json!({ "query": "{ courseByExternalId(externalId: \"a\\u0000b\") { id } }" })),
+                post(
+                    &server,
+                    &json!({ "query": "{ courseByExternalId(externalId: \"a\\u0000b\") { id } }" }),
+                ),
                 400,
             ),
         ];
@@ -184,7 +244,12 @@ async fn string_arguments(server: &Server) -> Vec<(String, String)> {
     let q = "{ __schema { queryType { fields { name args { name type { ...T } } type { ...T } } }
         types { name kind inputFields { name type { ...T } } } } }
         fragment T on __Type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }";
-    let (_, body) = answered(server, "introspection", post(server, &json!({ "query": q }))).await;
+    let (_, body) = answered(
+        server,
+        "introspection",
+        post(server, &json!({ "query": q })),
+    )
+    .await;
     let named = |t: &Value| -> (String, String, bool) {
         let mut t = t;
         let mut list = false;
@@ -192,22 +257,45 @@ async fn string_arguments(server: &Server) -> Vec<(String, String)> {
             list |= t["kind"] == "LIST";
             t = &t["ofType"];
         }
-        (t["name"].as_str().unwrap().to_string(), t["kind"].as_str().unwrap().to_string(), list)
+        (
+            t["name"].as_str().unwrap().to_string(),
+            t["kind"].as_str().unwrap().to_string(),
+            list,
+        )
     };
-    let types = body["data"]["__schema"]["types"].as_array().unwrap().clone();
+    let types = body["data"]["__schema"]["types"]
+        .as_array()
+        .unwrap()
+        .clone();
     let mut out = Vec::new();
-    for field in body["data"]["__schema"]["queryType"]["fields"].as_array().unwrap() {
+    for field in body["data"]["__schema"]["queryType"]["fields"]
+        .as_array()
+        .unwrap()
+    {
         let name = field["name"].as_str().unwrap();
         let (_, kind, _) = named(&field["type"]);
-        let selection = if kind == "OBJECT" || kind == "INTERFACE" { " { __typename }" } else { "" };
+        let selection = if kind == "OBJECT" || kind == "INTERFACE" {
+            " { __typename }"
+        } else {
+            ""
+        };
         for arg in field["args"].as_array().unwrap() {
             let arg_name = arg["name"].as_str().unwrap();
             let (ty, kind, list) = named(&arg["type"]);
-            let wrap = |v: &str, list: bool| if list { format!("[{v}]") } else { v.to_string() };
+            let wrap = |v: &str, list: bool| {
+                if list {
+                    format!("[{v}]")
+                } else {
+                    v.to_string()
+                }
+            };
             if ty == "String" || ty == "ID" {
                 out.push((
                     format!("{name}({arg_name})"),
-                    format!("query($v: {ty}!) {{ {name}({arg_name}: {}){selection} }}", wrap("$v", list)),
+                    format!(
+                        "query($v: {ty}!) {{ {name}({arg_name}: {}){selection} }}",
+                        wrap("$v", list)
+                    ),
                 ));
             } else if kind == "INPUT_OBJECT" {
                 let input = types.iter().find(|t| t["name"] == ty.as_str()).unwrap();
@@ -239,13 +327,26 @@ async fn injection_strings_in_every_string_argument_change_nothing() {
         for (what, query) in &arguments {
             for payload in INJECTIONS {
                 let body = json!({ "query": query, "variables": { "v": payload } });
-                let (status, answer) = answered(&server, &format!("{what} = {payload:?}"), post(&server, &body)).await;
-                assert!(status == 200 || status == 400, "{what} {payload:?}: {status} {answer}");
+                let (status, answer) = answered(
+                    &server,
+                    &format!("{what} = {payload:?}"),
+                    post(&server, &body),
+                )
+                .await;
+                assert!(
+                    status == 200 || status == 400,
+                    "{what} {payload:?}: {status} {answer}"
+                );
             }
         }
         let after = server.app.store.census().await.unwrap();
         assert_eq!(after, before, "[{}] rows changed", server.app.backend);
-        let (_, body) = answered(&server, "count", post(&server, &json!({ "query": "{ courses { totalCount } }" }))).await;
+        let (_, body) = answered(
+            &server,
+            "count",
+            post(&server, &json!({ "query": "{ courses { totalCount } }" })),
+        )
+        .await;
         assert_eq!(body["data"]["courses"]["totalCount"], 324);
     }
 }

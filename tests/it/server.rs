@@ -13,6 +13,8 @@ use super::harness::{Backend, TestApp};
 pub struct Server {
     pub base: String,
     pub app: TestApp,
+    /// Stops the server.
+    pub handle: actix_web::dev::ServerHandle,
 }
 
 /// The new GraphQL-over-HTTP media type.
@@ -30,10 +32,12 @@ impl Server {
             options,
         )
         .unwrap();
+        let handle = running.server.handle();
         tokio::spawn(running.server);
         Server {
             base: format!("http://{}", running.addr),
             app,
+            handle,
         }
     }
 

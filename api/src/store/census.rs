@@ -21,16 +21,34 @@ impl Store {
     pub async fn census(&self) -> Result<Census, StoreError> {
         let db = self.db();
         let rows = vec![
-            ("organisation", organisation::Entity::find().count(db).await?),
+            (
+                "organisation",
+                organisation::Entity::find().count(db).await?,
+            ),
             ("location", location::Entity::find().count(db).await?),
             ("course", course::Entity::find().count(db).await?),
             ("course_tag", course_tag::Entity::find().count(db).await?),
-            ("course_instance", course_instance::Entity::find().count(db).await?),
-            ("instance_tag", instance_tag::Entity::find().count(db).await?),
-            ("enrolment_period", enrolment_period::Entity::find().count(db).await?),
-            ("guidance_service", guidance_service::Entity::find().count(db).await?),
+            (
+                "course_instance",
+                course_instance::Entity::find().count(db).await?,
+            ),
+            (
+                "instance_tag",
+                instance_tag::Entity::find().count(db).await?,
+            ),
+            (
+                "enrolment_period",
+                enrolment_period::Entity::find().count(db).await?,
+            ),
+            (
+                "guidance_service",
+                guidance_service::Entity::find().count(db).await?,
+            ),
             ("service_tag", service_tag::Entity::find().count(db).await?),
-            ("search_outbox", search_outbox::Entity::find().count(db).await?),
+            (
+                "search_outbox",
+                search_outbox::Entity::find().count(db).await?,
+            ),
         ];
         let versions: Vec<i32> = course::Entity::find()
             .select_only()
