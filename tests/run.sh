@@ -18,6 +18,21 @@ if ! ldconfig -p 2>/dev/null | grep -q libvoikko.so.1 || [ ! -d /usr/lib/voikko 
   fi
 fi
 
+# The tests of rate-limit buckets shared through Redis run when a Redis server
+# answers (TEST_REDIS_URL, or a local one on 127.0.0.1:6379); they skip,
+# saying so, otherwise.
+redis_answers() {
+  (exec 3<>"/dev/tcp/$1/$2" && printf 'PING\r\n' >&3 && IFS= read -r -t 2 reply <&3 && [[ $reply == +PONG* ]]) 2>/dev/null
+}
+if [ -z "${TEST_REDIS_URL:-}" ]; then
+  if redis_answers 127.0.0.1 6379; then
+    export TEST_REDIS_URL=redis://127.0.0.1:6379
+    echo "==> Redis answers on 127.0.0.1:6379: the shared rate-limit tests run against it"
+  else
+    echo "note: no Redis on 127.0.0.1:6379 (or set TEST_REDIS_URL); the shared rate-limit tests will skip"
+  fi
+fi
+
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -457,6 +457,61 @@ mod tests {
     }
 
     #[test]
+    fn endpoint_settings_have_production_defaults() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.http.limits.max_cost, 1000);
+        assert_eq!(s.http.rate_limit.unwrap().capacity, 1000);
+        assert_eq!(s.http.cors_origins, CorsOrigins::Any);
+        assert!(s.http.redis_url.is_none());
+        assert_eq!(s.http.max_body_bytes, 256 * 1024);
+    }
+
+    #[test]
+    fn endpoint_settings_are_read_and_checked() {
+        let s = settings(&[
+            ("TARJOTIN_MAX_QUERY_COST", "500"),
+            ("TARJOTIN_RATE_LIMIT_CAPACITY", "600"),
+            ("TARJOTIN_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.1"),
+            (
+                "TARJOTIN_CORS_ORIGINS",
+                "https://a.example.fi, http://localhost:3000",
+            ),
+            ("REDIS_URL", "redis://:pw@127.0.0.1:6379"),
+            ("TARJOTIN_RATE_LIMIT", "on"),
+        ])
+        .unwrap();
+        assert_eq!(s.http.limits.max_cost, 500);
+        assert_eq!(s.http.trusted_proxies.len(), 2);
+        assert_eq!(
+            s.http.cors_origins,
+            CorsOrigins::List(vec![
+                "https://a.example.fi".into(),
+                "http://localhost:3000".into()
+            ])
+        );
+        assert!(!format!("{s:?}").contains(":pw@"));
+        assert!(settings(&[("TARJOTIN_RATE_LIMIT", "off")])
+            .unwrap()
+            .http
+            .rate_limit
+            .is_none());
+        for (key, value) in [
+            ("TARJOTIN_MAX_QUERY_COST", "lots"),
+            ("TARJOTIN_MAX_QUERY_DEPTH", "1"),
+            ("TARJOTIN_RATE_LIMIT", "maybe"),
+            ("TARJOTIN_RATE_LIMIT_CAPACITY", "10"),
+            ("TARJOTIN_TRUSTED_PROXIES", "10.0.0.0/40"),
+            ("TARJOTIN_CORS_ORIGINS", "https://a.example.fi/path"),
+            ("REDIS_URL", "http://127.0.0.1:6379"),
+            ("TARJOTIN_MAX_BODY_BYTES", "10"),
+            ("TARJOTIN_REQUEST_TIMEOUT_SECS", "0"),
+        ] {
+            let e = settings(&[(key, value)]).unwrap_err().to_string();
+            assert!(e.contains(key), "{key}: {e}");
+        }
+    }
+
+    #[test]
     fn empty_values_count_as_unset() {
         let s = settings(&[("DATABASE_URL", " "), ("MEILI_URL", "")]).unwrap();
         assert_eq!(s.database_url.kind(), DatabaseKind::Sqlite);
