@@ -46,9 +46,11 @@ impl ListSizes {
         sizes.insert(("Query", "languages"), codes.languages().len() as u64);
         sizes.insert(("Region", "municipalities"), per_region);
         sizes.insert(("FieldOfEducation", "children"), children);
-        // A facet lists at most every municipality, the largest code set.
-        sizes.insert(("FacetResult", "values"), municipalities);
-        // One result per facet asked for.
+        // All facets together hold about 500 values (the 309 municipalities
+        // the most): twelve facets of 40 on average.
+        sizes.insert(("FacetResult", "values"), 40);
+        // One result per facet; the walker uses the number asked for when
+        // `search(facets:)` says it.
         sizes.insert(("SearchConnection", "facets"), 12);
         ListSizes(sizes)
     }

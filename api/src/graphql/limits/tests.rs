@@ -152,3 +152,11 @@ fn a_mutation_is_told_apart_from_a_query() {
         .unwrap();
     assert_eq!(a.kind, OperationKind::Mutation);
 }
+
+#[test]
+fn search_facets_cost_one_result_per_facet_asked_for() {
+    let q = "{ search(query: \"x\", facets: [MUNICIPALITY, FREE], first: 10) { nodes { name } facets { facet values { value } } } }";
+    assert_eq!(cost(q), 1 + 10 + 2 * (1 + 40));
+    let without = "{ search(first: 10) { facets { facet } } }";
+    assert_eq!(cost(without), 1 + 12);
+}

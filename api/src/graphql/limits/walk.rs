@@ -49,6 +49,11 @@ pub struct Walker<'a> {
     sizes: &'a ListSizes,
     memo: HashMap<Name, Summary>,
     stack: Vec<Name>,
+    /// Lengths of the list arguments of the field being walked: a child list
+    /// of the same name holds one item per value (`search(facets: [A, B])`
+    /// returns two `facets`). Not used inside fragments, whose summaries are
+    /// shared by every place they are spread.
+    asked: Vec<(String, u64)>,
 }
 
 impl<'a> Walker<'a> {
@@ -78,6 +83,7 @@ impl<'a> Walker<'a> {
             sizes,
             memo: HashMap::new(),
             stack: Vec::new(),
+            asked: Vec::new(),
         }
     }
 
@@ -123,7 +129,9 @@ impl<'a> Walker<'a> {
         let definition = &definition.node;
         self.stack.push(name.clone());
         let on = definition.type_condition.node.on.node.to_string();
+        let asked = std::mem::take(&mut self.asked);
         let summary = self.selection_set(&on, &definition.selection_set.node);
+        self.asked = asked;
         self.stack.pop();
         let summary = summary?;
         self.memo.insert(name.clone(), summary);
@@ -142,7 +150,18 @@ impl<'a> Walker<'a> {
                 ..Summary::default()
             });
         };
-        let below = self.selection_set(&info.type_name, &field.selection_set.node)?;
+        let asked: Vec<(String, u64)> = field
+            .arguments
+            .iter()
+            .filter_map(|(arg, value)| match self.resolve(&value.node) {
+                Some(ConstValue::List(items)) => Some((arg.node.to_string(), items.len() as u64)),
+                _ => None,
+            })
+            .collect();
+        let outer = std::mem::replace(&mut self.asked, asked);
+        let below = self.selection_set(&info.type_name, &field.selection_set.node);
+        self.asked = outer;
+        let below = below?;
         let target = self.types.get(&info.type_name);
         let leaf = target.is_none_or(|t| t.leaf);
         let connection = target.is_some_and(|t| t.connection);
@@ -207,6 +226,9 @@ impl<'a> Walker<'a> {
         }
         if let Some(ConstValue::List(ids)) = self.argument(field, info, "ids") {
             return ids.len() as u64;
+        }
+        if let Some((_, n)) = self.asked.iter().find(|(arg, _)| arg == name) {
+            return *n;
         }
         self.sizes.of(on, name)
     }
