@@ -5,7 +5,8 @@
 
 FROM rust:1.95-bookworm AS builder
 WORKDIR /src
-# Dependencies first, so that a change to the code alone reuses their layer.
+# Dependencies first: built against empty crates, so that a change to the
+# code alone reuses this layer.
 COPY Cargo.toml Cargo.lock ./
 COPY api/Cargo.toml api/Cargo.toml
 COPY entity/Cargo.toml entity/Cargo.toml
@@ -15,7 +16,7 @@ RUN mkdir -p src api/src entity/src migration/src benches tests/it \
     && touch api/src/lib.rs entity/src/lib.rs migration/src/lib.rs \
     && echo 'fn main() {}' > benches/search.rs \
     && echo '' > tests/it/main.rs \
-    && cargo fetch --locked
+    && cargo build --release --locked --bin tarjotin
 COPY . .
 RUN touch src/main.rs api/src/lib.rs entity/src/lib.rs migration/src/lib.rs \
     && cargo build --release --locked --bin tarjotin \
