@@ -16,103 +16,12 @@ use super::caching::{self, Answer};
 use super::client::{authenticated, rate_subject};
 use super::media::{negotiate, unsupported_body, Media};
 use super::params::Params;
+use super::refusal::{charged, malformed, rate_headers, rate_limited, refuse, throttle, Refusal};
 use super::Services;
-use crate::graphql::cost::{actual_cost, CostReport, Throttle};
+use crate::graphql::cost::{actual_cost, CostReport};
 use crate::graphql::execute_checked;
 use crate::graphql::limits::OperationKind;
 use crate::ratelimit::Decision;
-
-/// An answer given before (or instead of) execution.
-struct Refusal {
-    status: StatusCode,
-    /// A GraphQL request error: 200 under `application/json`.
-    request_error: bool,
-    code: &'static str,
-    message: String,
-    field: Option<&'static str>,
-    extensions: Option<Value>,
-    headers: Vec<(&'static str, String)>,
-}
-
-impl Refusal {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Refusal {
-        Refusal {
-            status,
-            request_error: false,
-            code,
-            message: message.into(),
-            field: None,
-            extensions: None,
-            headers: Vec::new(),
-        }
-    }
-
-    fn request(
-        code: &'static str,
-        field: Option<&'static str>,
-        message: impl Into<String>,
-    ) -> Refusal {
-        Refusal {
-            request_error: true,
-            field,
-            ..Refusal::new(StatusCode::BAD_REQUEST, code, message)
-        }
-    }
-}
-
-fn rate_headers(builder: &mut actix_web::HttpResponseBuilder, decision: Option<&Decision>) {
-    if let Some(d) = decision {
-        builder.insert_header(("x-ratelimit-limit", d.limit.to_string()));
-        builder.insert_header(("x-ratelimit-remaining", d.remaining.to_string()));
-        builder.insert_header((
-            "x-ratelimit-reset",
-            d.reset_after.as_secs_f64().ceil().to_string(),
-        ));
-    }
-}
-
-fn throttle(decision: Option<&Decision>) -> Option<Throttle> {
-    decision.map(|d| Throttle {
-        maximum_available: d.limit,
-        currently_available: d.remaining,
-        restore_rate: d.restore_rate,
-    })
-}
-
-fn refuse(
-    media: Media,
-    refusal: Refusal,
-    cost: CostReport,
-    decision: Option<&Decision>,
-) -> HttpResponse {
-    let status = if refusal.request_error {
-        media.request_error_status(refusal.status)
-    } else {
-        refusal.status
-    };
-    let mut extensions = json!({ "code": refusal.code });
-    if let Some(field) = refusal.field {
-        extensions["field"] = json!(field);
-    }
-    if let Some(Value::Object(more)) = refusal.extensions {
-        for (k, v) in more {
-            extensions[k] = v;
-        }
-    }
-    let body = json!({
-        "errors": [{ "message": refusal.message, "extensions": extensions }],
-        "extensions": { "cost": cost.to_json() },
-    });
-    let mut builder = HttpResponse::build(status);
-    builder
-        .content_type(media.content_type())
-        .insert_header((header::CACHE_CONTROL, "no-store"));
-    for (name, value) in refusal.headers {
-        builder.insert_header((name, value));
-    }
-    rate_headers(&mut builder, decision);
-    builder.body(body.to_string())
-}
 
 /// POST /graphql.
 pub async fn post(
@@ -170,57 +79,6 @@ pub async fn get(req: HttpRequest, services: web::Data<Services>) -> HttpRespons
         started,
         tokio::time::timeout(deadline, work).await,
     )
-}
-
-/// A request that is not a well-formed GraphQL-over-HTTP request: 400 under
-/// either media type, as the specification asks.
-fn malformed(bad: super::params::BadParam) -> Refusal {
-    Refusal {
-        field: Some(bad.field),
-        ..Refusal::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", bad.message)
-    }
-}
-
-/// Refuses a request that never reached the gate; it still costs a point, so
-/// a flood of bad requests empties its bucket like any other.
-async fn charged(
-    req: &HttpRequest,
-    services: &Services,
-    media: Media,
-    refusal: Refusal,
-) -> HttpResponse {
-    let Some(limiter) = &services.limiter else {
-        return refuse(media, refusal, CostReport::default(), None);
-    };
-    let subject = rate_subject(req, &services.settings.trusted_proxies);
-    let decision = limiter.take(&subject, 1).await;
-    let cost = CostReport {
-        requested: 0,
-        actual: 0,
-        throttle: throttle(Some(&decision)),
-    };
-    if decision.allowed {
-        refuse(media, refusal, cost, Some(&decision))
-    } else {
-        services.metrics.rate_limited(subject.kind());
-        refuse(media, rate_limited(&decision, 1), cost, Some(&decision))
-    }
-}
-
-fn rate_limited(d: &Decision, charge: u64) -> Refusal {
-    let wait = d.retry_after.as_secs_f64().ceil().max(1.0);
-    Refusal {
-        headers: vec![("retry-after", wait.to_string())],
-        extensions: Some(json!({ "retryAfterSeconds": wait })),
-        ..Refusal::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "RATE_LIMITED",
-            format!(
-                "this request costs {charge} points and {} are left; the bucket refills {} points a second, try again in {wait} s",
-                d.remaining, d.restore_rate
-            ),
-        )
-    }
 }
 
 /// Any other method on /graphql.

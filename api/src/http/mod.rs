@@ -8,6 +8,7 @@ mod graphql;
 mod health;
 mod media;
 mod params;
+mod refusal;
 mod request_id;
 
 use std::net::{SocketAddr, TcpListener};

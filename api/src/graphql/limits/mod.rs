@@ -28,7 +28,7 @@ pub const MAX_INTROSPECTION_NESTING: usize = 2;
 pub struct QueryLimits {
     /// The highest cost a single request may have.
     pub max_cost: u64,
-    /// The deepest field nesting (GraphiQL's introspection query needs 14).
+    /// The deepest field nesting (GraphiQL's introspection query needs 15).
     pub max_depth: usize,
     /// The most aliases in one document.
     pub max_aliases: usize,
