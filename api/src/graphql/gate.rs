@@ -6,9 +6,7 @@ use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Pos, ServerError, Variables};
 
 use super::errors::code;
-use super::limits::{
-    analyze, bracket_depth, Analysis, LimitError, ListSizes, QueryLimits, TypeMap,
-};
+use super::limits::{analyze, scan, Analysis, LimitError, ListSizes, QueryLimits, TypeMap};
 use super::AppSchema;
 
 /// The checks, built once from the schema.
@@ -105,11 +103,17 @@ impl Gate {
         operation_name: Option<&str>,
         variables: &Variables,
     ) -> Result<Checked, Refused> {
-        let depth = bracket_depth(query);
-        if depth > self.limits.max_brackets() {
+        let lexical = scan(query);
+        if lexical.depth > self.limits.max_brackets() {
             return Err(Refused::Limit(LimitError::TooDeeplyBracketed {
-                depth,
+                depth: lexical.depth,
                 max: self.limits.max_brackets(),
+            }));
+        }
+        if lexical.aliases > self.limits.max_aliases {
+            return Err(Refused::Limit(LimitError::TooManyAliases {
+                count: lexical.aliases,
+                max: self.limits.max_aliases,
             }));
         }
         if query.contains('\0') || query.to_ascii_lowercase().contains("\\u0000") {

@@ -1,12 +1,28 @@
 //! A scan of the raw document before it is parsed: the parser recurses once
 //! per nested `{`, `[` or `(`, so a document of a few hundred kilobytes of
 //! brackets could exhaust the stack. This counts the nesting without
-//! recursion, skipping strings, block strings and comments.
+//! recursion, skipping strings, block strings and comments. It also counts
+//! aliases, so an alias bomb is refused before the parser spends time on it.
+
+/// What the scan found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scan {
+    /// The deepest bracket nesting.
+    pub depth: usize,
+    /// Colons outside parentheses: in GraphQL only an alias has one there.
+    pub aliases: usize,
+}
 
 /// The deepest bracket nesting in `text`.
 pub fn bracket_depth(text: &str) -> usize {
+    scan(text).depth
+}
+
+/// Scans `text` once.
+pub fn scan(text: &str) -> Scan {
     let bytes = text.as_bytes();
     let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    let (mut parens, mut aliases) = (0usize, 0usize);
     while i < bytes.len() {
         match bytes[i] {
             b'#' => {
@@ -34,13 +50,23 @@ pub fn bracket_depth(text: &str) -> usize {
             b'{' | b'[' | b'(' => {
                 depth += 1;
                 deepest = deepest.max(depth);
+                parens += usize::from(bytes[i] == b'(');
             }
-            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            b'}' | b']' | b')' => {
+                depth = depth.saturating_sub(1);
+                if bytes[i] == b')' {
+                    parens = parens.saturating_sub(1);
+                }
+            }
+            b':' if parens == 0 => aliases += 1,
             _ => {}
         }
         i += 1;
     }
-    deepest
+    Scan {
+        depth: deepest,
+        aliases,
+    }
 }
 
 #[cfg(test)]
@@ -59,6 +85,13 @@ mod tests {
         assert_eq!(bracket_depth("{ a(x: [[[[1]]]]) }"), 6);
         let bomb = "{a".repeat(10_000) + &"}".repeat(10_000);
         assert_eq!(bracket_depth(&bomb), 10_000);
+    }
+
+    #[test]
+    fn colons_outside_parentheses_are_aliases() {
+        let q = "query($a: Int = 1) { x: courses(first: $a, filter: { freeOnly: true }) { y: totalCount } z: regions { code } }";
+        assert_eq!(super::scan(q).aliases, 3);
+        assert_eq!(super::scan("{ a(s: \"x: y\") # b: c\n }").aliases, 0);
     }
 
     #[test]

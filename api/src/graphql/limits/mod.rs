@@ -13,7 +13,7 @@ mod walk;
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::Variables;
 
-pub use lexical::bracket_depth;
+pub use lexical::{bracket_depth, scan};
 pub use sizes::{ListSizes, DEFAULT_LIST_SIZE};
 pub use types::TypeMap;
 
