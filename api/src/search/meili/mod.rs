@@ -136,6 +136,11 @@ pub fn filter_expression(f: &CourseFilter, today: NaiveDate) -> Option<String> {
     if f.application_open == Some(true) {
         b = b.any_of("enrol_days", &[day_number(today).to_string()]);
     }
+    match f.upcoming {
+        Some(true) => b = b.compare("end_days", ">=", day_number(today)),
+        Some(false) => b = b.compare("end_days", "<", day_number(today)),
+        None => {}
+    }
     b.build()
 }
 
@@ -166,6 +171,7 @@ impl MeiliEngine {
                 "times_of_day",
                 "free",
                 "start_days",
+                "end_days",
                 "flexible_start",
                 "enrol_days",
             ])
