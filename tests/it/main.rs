@@ -8,6 +8,7 @@ mod http;
 mod import;
 mod oracle;
 mod pagination;
+mod partner;
 mod read_api;
 mod schema_drift;
 mod search;

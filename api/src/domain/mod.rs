@@ -9,8 +9,8 @@ pub mod records;
 pub mod text;
 pub mod validate;
 
-pub use codes::*;
 pub use caller::{Actor, Caller, Role, Scope};
+pub use codes::*;
 pub use filter::{is_upcoming, CourseFilter, Visibility};
 pub use records::*;
 pub use text::{Lang, Localized};

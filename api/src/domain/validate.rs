@@ -186,7 +186,9 @@ impl Errors {
                 self.add(
                     format!("{path}[{i}]"),
                     UNKNOWN_CODE,
-                    format!("unknown language {code:?}; expected ISO 639-1 codes such as fi, sv, en"),
+                    format!(
+                        "unknown language {code:?}; expected ISO 639-1 codes such as fi, sv, en"
+                    ),
                 );
             }
         }
@@ -236,8 +238,7 @@ impl Errors {
             );
         }
         if let Some(c) = place.coordinates {
-            if !(-90.0..=90.0).contains(&c.latitude) || !(-180.0..=180.0).contains(&c.longitude)
-            {
+            if !(-90.0..=90.0).contains(&c.latitude) || !(-180.0..=180.0).contains(&c.longitude) {
                 self.add(
                     join(path, "geo"),
                     INVALID_COORDINATES,
@@ -403,7 +404,10 @@ pub fn course(record: &CourseRecord) -> Vec<FieldError> {
             );
         }
     }
-    if let Some(c) = record.credits.filter(|c| c.value < 0.0 || !c.value.is_finite()) {
+    if let Some(c) = record
+        .credits
+        .filter(|c| c.value < 0.0 || !c.value.is_finite())
+    {
         e.add(
             "numberOfCredits.value",
             OUT_OF_RANGE,
@@ -541,10 +545,7 @@ mod tests {
 
 /// Checks a change of publication state: draft → published → archived, and
 /// back to draft from either; staying put is no change.
-pub fn transition(
-    from: PublicationState,
-    to: PublicationState,
-) -> Result<(), FieldError> {
+pub fn transition(from: PublicationState, to: PublicationState) -> Result<(), FieldError> {
     use PublicationState::*;
     match (from, to) {
         (a, b) if a == b => Ok(()),

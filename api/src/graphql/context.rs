@@ -31,10 +31,7 @@ impl Clock {
     pub fn now(self) -> DateTime<Utc> {
         match self {
             Clock::Helsinki => Utc::now(),
-            Clock::Fixed(day) => day
-                .and_hms_opt(10, 0, 0)
-                .expect("a valid time")
-                .and_utc(),
+            Clock::Fixed(day) => day.and_hms_opt(10, 0, 0).expect("a valid time").and_utc(),
         }
     }
 }

@@ -143,7 +143,10 @@ pub fn parse_csv(text: &str) -> Result<Vec<CsvCourse>, FieldError> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                out.push(broken(line, FieldError::new("", INVALID_TYPE, format!("not a CSV row: {e}"))));
+                out.push(broken(
+                    line,
+                    FieldError::new("", INVALID_TYPE, format!("not a CSV row: {e}")),
+                ));
                 continue;
             }
         };
@@ -157,7 +160,10 @@ pub fn parse_csv(text: &str) -> Result<Vec<CsvCourse>, FieldError> {
             continue;
         }
         let Some(id) = row.get("course_id").map(str::to_string) else {
-            out.push(broken(line, FieldError::new("course_id", REQUIRED, "every row needs the course's id")));
+            out.push(broken(
+                line,
+                FieldError::new("course_id", REQUIRED, "every row needs the course's id"),
+            ));
             continue;
         };
         match groups.iter_mut().find(|(g, _)| *g == id) {
@@ -214,11 +220,31 @@ fn opt(v: Option<&str>) -> Value {
 
 fn instance(row: &Row, sep: char) -> Value {
     let mut location = Vec::new();
-    let place_columns = ["location_id", "location_name", "street_address", "postal_code", "locality", "municipality"];
-    if place_columns.iter().any(|c| row.get(c).is_some()) {
+    let place_columns = [
+        "location_id",
+        "location_name",
+        "street_address",
+        "postal_code",
+        "locality",
+    ];
+    if !place_columns.iter().any(|c| row.get(c).is_some()) {
+        // Only a municipality: taught there, at no particular venue.
+        if let Some(m) = row.get("municipality") {
+            let key = if m.chars().all(|c| c.is_ascii_digit()) {
+                "identifier"
+            } else {
+                "name"
+            };
+            location.push(json!({"@type": "AdministrativeArea", key: m}));
+        }
+    } else {
         let mut area = Map::new();
         if let Some(m) = row.get("municipality") {
-            let key = if m.chars().all(|c| c.is_ascii_digit()) { "identifier" } else { "name" };
+            let key = if m.chars().all(|c| c.is_ascii_digit()) {
+                "identifier"
+            } else {
+                "name"
+            };
             area.insert(key.into(), json!(m));
         }
         location.push(json!({
@@ -236,7 +262,10 @@ fn instance(row: &Row, sep: char) -> Value {
     if let Some(url) = row.get("online_url") {
         location.push(json!({"@type": "VirtualLocation", "url": url}));
     }
-    let schedule = if ["weekdays", "start_time", "end_time"].iter().any(|c| row.get(c).is_some()) {
+    let schedule = if ["weekdays", "start_time", "end_time"]
+        .iter()
+        .any(|c| row.get(c).is_some())
+    {
         json!({
             "byDay": list(row.get("weekdays"), sep),
             "startTime": opt(row.get("start_time")),
@@ -284,8 +313,13 @@ fn course(id: String, rows: &[Row], sep: char) -> CsvCourse {
             }
         }
     }
-    let with_instances: Vec<&Row> = rows.iter().filter(|r| INSTANCE_COLUMNS.iter().any(|c| r.get(c).is_some())).collect();
-    let credits = first.get("credits").map(|c| json!({"value": c, "unitText": opt(first.get("credit_unit"))}));
+    let with_instances: Vec<&Row> = rows
+        .iter()
+        .filter(|r| INSTANCE_COLUMNS.iter().any(|c| r.get(c).is_some()))
+        .collect();
+    let credits = first
+        .get("credits")
+        .map(|c| json!({"value": c, "unitText": opt(first.get("credit_unit"))}));
     let doc = json!({
         "@type": "Course",
         "@id": id,
@@ -310,7 +344,11 @@ fn course(id: String, rows: &[Row], sep: char) -> CsvCourse {
         Ok(record) if errors.is_empty() => Ok(record),
         Ok(_) => Err(errors),
         Err(found) => {
-            errors.extend(found.into_iter().map(|e| locate(first.line, &instance_lines, e)));
+            errors.extend(
+                found
+                    .into_iter()
+                    .map(|e| locate(first.line, &instance_lines, e)),
+            );
             Err(errors)
         }
     };
@@ -324,7 +362,11 @@ fn course(id: String, rows: &[Row], sep: char) -> CsvCourse {
 
 /// The sheet column of a schema.org path at instance level.
 fn instance_column(rest: &[&str]) -> &'static str {
-    let rest: Vec<&str> = rest.iter().copied().filter(|s| !s.chars().all(|c| c.is_ascii_digit())).collect();
+    let rest: Vec<&str> = rest
+        .iter()
+        .copied()
+        .filter(|s| !s.chars().all(|c| c.is_ascii_digit()))
+        .collect();
     match rest.as_slice() {
         ["@id", ..] => "instance_id",
         ["courseMode", ..] => "teaching_modes",
@@ -355,7 +397,12 @@ fn instance_column(rest: &[&str]) -> &'static str {
 
 /// The sheet column of a schema.org path at course level.
 fn course_column(path: &[&str]) -> String {
-    let lang = |i: usize| path.get(i).filter(|l| ["fi", "sv", "en"].contains(l)).copied().unwrap_or("fi");
+    let lang = |i: usize| {
+        path.get(i)
+            .filter(|l| ["fi", "sv", "en"].contains(l))
+            .copied()
+            .unwrap_or("fi")
+    };
     match path {
         ["@id", ..] => "course_id".into(),
         ["provider", ..] => "provider_id".into(),
@@ -379,19 +426,34 @@ fn course_column(path: &[&str]) -> String {
 
 /// Splits `a.b[2].c` into `a`, `b`, `2`, `c`.
 pub(crate) fn segments(path: &str) -> Vec<&str> {
-    path.split(['.', '[', ']']).filter(|s| !s.is_empty()).collect()
+    path.split(['.', '[', ']'])
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn locate(course_line: usize, instance_lines: &[usize], error: FieldError) -> (usize, FieldError) {
     let parts = segments(&error.path);
     let (line, column) = match parts.as_slice() {
         ["hasCourseInstance", i, rest @ ..] if !rest.is_empty() => {
-            let line = i.parse::<usize>().ok().and_then(|i| instance_lines.get(i)).copied();
-            (line.unwrap_or(course_line), instance_column(rest).to_string())
+            let line = i
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| instance_lines.get(i))
+                .copied();
+            (
+                line.unwrap_or(course_line),
+                instance_column(rest).to_string(),
+            )
         }
         _ => (course_line, course_column(&parts)),
     };
-    (line, FieldError { path: column, ..error })
+    (
+        line,
+        FieldError {
+            path: column,
+            ..error
+        },
+    )
 }
 
 #[cfg(test)]
@@ -409,7 +471,10 @@ mod tests {
         assert_eq!(courses.len(), 1);
         let record = courses[0].result.as_ref().unwrap();
         assert_eq!(record.instances.len(), 2);
-        assert_eq!(record.instances[1].municipality_code.as_deref(), Some("286"));
+        assert_eq!(
+            record.instances[1].municipality_code.as_deref(),
+            Some("286")
+        );
         assert_eq!(record.instances[0].price_cents, Some(2000));
         assert_eq!(courses[0].instance_lines, vec![2, 3]);
     }
@@ -421,15 +486,28 @@ mod tests {
         );
         let courses = parse_csv(&sheet).unwrap();
         let errors = courses[0].result.as_ref().unwrap_err();
-        let found: Vec<(usize, &str, &str)> = errors.iter().map(|(l, e)| (*l, e.path.as_str(), e.code.as_str())).collect();
-        assert!(found.contains(&(3, "name_fi", CONFLICTING_VALUE)), "{found:?}");
-        let (line, e) = courses[0].locate(FieldError::new("hasCourseInstance[1].endDate", END_BEFORE_START, "x"));
+        let found: Vec<(usize, &str, &str)> = errors
+            .iter()
+            .map(|(l, e)| (*l, e.path.as_str(), e.code.as_str()))
+            .collect();
+        assert!(
+            found.contains(&(3, "name_fi", CONFLICTING_VALUE)),
+            "{found:?}"
+        );
+        let (line, e) = courses[0].locate(FieldError::new(
+            "hasCourseInstance[1].endDate",
+            END_BEFORE_START,
+            "x",
+        ));
         assert_eq!((line, e.path.as_str()), (3, "end_date"));
     }
 
     #[test]
     fn an_unknown_column_fails_the_sheet() {
         let e = parse_csv("course_id,provider_id,colour\n").unwrap_err();
-        assert_eq!((e.path.as_str(), e.code.as_str()), ("colour", INVALID_HEADER));
+        assert_eq!(
+            (e.path.as_str(), e.code.as_str()),
+            ("colour", INVALID_HEADER)
+        );
     }
 }

@@ -7,10 +7,8 @@ use serde_json::Value;
 use super::errors::*;
 use crate::domain::{FieldError, Lang, Localized};
 
-pub use crate::domain::validate::{
-    MAX_DESCRIPTION, MAX_ID, MAX_NAME, MAX_SHORT, MAX_URL,
-};
 use crate::domain::validate::{is_email, is_http_url, is_phone};
+pub use crate::domain::validate::{MAX_DESCRIPTION, MAX_ID, MAX_NAME, MAX_SHORT, MAX_URL};
 
 /// Collects the errors of one record.
 #[derive(Default)]

@@ -53,7 +53,10 @@ impl Store {
                 if !options.scope.covers(row.provider_id) {
                     return Err(forbidden(
                         "@id",
-                        format!("the course {:?} belongs to another organisation", row.external_id),
+                        format!(
+                            "the course {:?} belongs to another organisation",
+                            row.external_id
+                        ),
                     ));
                 }
                 if keep.instances {
@@ -66,7 +69,10 @@ impl Store {
             } else if keep.state {
                 merged.state = PublicationState::Draft;
             }
-            match self.retryable(&merged, options, read_version, attempt).await {
+            match self
+                .retryable(&merged, options, read_version, attempt)
+                .await
+            {
                 Some(result) => return result,
                 None => continue,
             }
@@ -108,10 +114,16 @@ impl Store {
                 return Err(invalid("id", NOT_FOUND, "no such course"));
             };
             if !options.scope.covers(row.provider_id) {
-                return Err(forbidden("id", "the course belongs to another organisation"));
+                return Err(forbidden(
+                    "id",
+                    "the course belongs to another organisation",
+                ));
             }
             change(&mut record)?;
-            if let Some(result) = self.retryable(&record, options, Some(row.version), attempt).await {
+            if let Some(result) = self
+                .retryable(&record, options, Some(row.version), attempt)
+                .await
+            {
                 return result;
             }
         }
@@ -209,7 +221,9 @@ impl Store {
                 Ok(_) => report.archived.push(record.external_id),
                 Err(WriteError::Invalid(errors)) => {
                     let reason = errors.iter().map(|e| e.to_string()).collect::<Vec<_>>();
-                    report.incomplete.push((record.external_id, reason.join("; ")));
+                    report
+                        .incomplete
+                        .push((record.external_id, reason.join("; ")));
                 }
                 Err(WriteError::Store(e)) => return Err(e),
             }

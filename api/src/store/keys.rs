@@ -4,8 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
-    SqlErr,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr,
 };
 
 use super::write::{invalid, journal};
@@ -63,7 +62,11 @@ impl Store {
     ) -> Result<KeyRow, WriteError> {
         let name = key.name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(invalid("name", REQUIRED, "a key needs a name of 1 to 100 characters"));
+            return Err(invalid(
+                "name",
+                REQUIRED,
+                "a key needs a name of 1 to 100 characters",
+            ));
         }
         if key.role == Role::Partner && key.organisation_id.is_none() {
             return Err(invalid(
@@ -191,4 +194,3 @@ impl Store {
         }
     }
 }
-

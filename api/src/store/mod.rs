@@ -19,14 +19,14 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
 
+pub use changes::{ChangeEntry, ChangeQuery};
 pub use courses::{CourseOrder, CoursePage, OrderDirection, PageRequest};
 pub use edit::{Keep, ScheduleReport};
 pub use guidance::GuidanceFilter;
-pub use outbox::{CourseBundle, PendingChange};
-pub use rows::*;
-pub use changes::{ChangeEntry, ChangeQuery};
 pub use keys::{IdentifyError, KeyRow, NewKey};
+pub use outbox::{CourseBundle, PendingChange};
 pub use records::location_record;
+pub use rows::*;
 pub use write::{
     changed_field_name, CatalogueWriter, DryRun, EntityKind, Operation, Outcome, ScopedWriter,
     WriteError, WriteOptions,

@@ -86,13 +86,20 @@ impl Store {
         org_ids.extend(row.funder_id);
         let orgs = self.organisations_by_ids(&org_ids).await?;
         let external = |id: i32| {
-            orgs.get(&id)
-                .map(|o| o.external_id.clone())
-                .ok_or_else(|| StoreError::Corrupt(format!("course {} lacks organisation {id}", row.id)))
+            orgs.get(&id).map(|o| o.external_id.clone()).ok_or_else(|| {
+                StoreError::Corrupt(format!("course {} lacks organisation {id}", row.id))
+            })
         };
         let instances = instances
             .iter()
-            .map(|i| instance_record(i, i.location_id.and_then(|l| places.get(&l)).map(location_record)))
+            .map(|i| {
+                instance_record(
+                    i,
+                    i.location_id
+                        .and_then(|l| places.get(&l))
+                        .map(location_record),
+                )
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let record = CourseRecord {
             external_id: row.external_id.clone(),
@@ -100,7 +107,11 @@ impl Store {
             provider_external_id: external(row.provider_id)?,
             funder_external_id: row.funder_id.map(external).transpose()?,
             name: localized(&row.name_fi, &row.name_sv, &row.name_en),
-            description: localized(&row.description_fi, &row.description_sv, &row.description_en),
+            description: localized(
+                &row.description_fi,
+                &row.description_sv,
+                &row.description_en,
+            ),
             url: row.url.clone(),
             fields_of_education: from_json("fields", &row.fields)?,
             education_type: row
@@ -133,7 +144,10 @@ impl Store {
         &self,
         id: i32,
     ) -> Result<Option<(entity::guidance_service::Model, GuidanceServiceRecord)>, StoreError> {
-        let Some(row) = guidance_service::Entity::find_by_id(id).one(self.db()).await? else {
+        let Some(row) = guidance_service::Entity::find_by_id(id)
+            .one(self.db())
+            .await?
+        else {
             return Ok(None);
         };
         let provider = organisation::Entity::find_by_id(row.provider_id)
@@ -146,7 +160,11 @@ impl Store {
             provider_external_id: provider.external_id,
             service_type: row.service_type.clone(),
             name: localized(&row.name_fi, &row.name_sv, &row.name_en),
-            description: localized(&row.description_fi, &row.description_sv, &row.description_en),
+            description: localized(
+                &row.description_fi,
+                &row.description_sv,
+                &row.description_en,
+            ),
             channels: from_json("channels", &row.channels)?,
             opening_hours: from_json("opening_hours", &row.opening_hours)?,
             area_served: from_json("area_served", &row.area_served)?,

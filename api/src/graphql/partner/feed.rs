@@ -61,8 +61,12 @@ fn kind(entry: &ChangeEntry) -> (ChangeEntity, NodeKind) {
         Some(EntityKind::Organisation) => (ChangeEntity::Organisation, NodeKind::Organisation),
         Some(EntityKind::Location) => (ChangeEntity::Location, NodeKind::Location),
         Some(EntityKind::Course) => (ChangeEntity::Course, NodeKind::Course),
-        Some(EntityKind::CourseInstance) => (ChangeEntity::CourseInstance, NodeKind::CourseInstance),
-        Some(EntityKind::GuidanceService) => (ChangeEntity::GuidanceService, NodeKind::GuidanceService),
+        Some(EntityKind::CourseInstance) => {
+            (ChangeEntity::CourseInstance, NodeKind::CourseInstance)
+        }
+        Some(EntityKind::GuidanceService) => {
+            (ChangeEntity::GuidanceService, NodeKind::GuidanceService)
+        }
         Some(EntityKind::ApiKey) | None => (ChangeEntity::ApiKey, NodeKind::ApiKey),
     }
 }
@@ -127,7 +131,12 @@ impl AuditEntry {
         let Some(id) = self.0.key_id else {
             return Ok(None);
         };
-        Ok(store(ctx).find_key(&id.to_string()).await.or_internal()?.filter(|k| k.id == id).map(ApiKey))
+        Ok(store(ctx)
+            .find_key(&id.to_string())
+            .await
+            .or_internal()?
+            .filter(|k| k.id == id)
+            .map(ApiKey))
     }
     async fn entity(&self) -> ChangeEntity {
         kind(&self.0).0
@@ -172,14 +181,21 @@ type ChangePage<T> = Connection<ChangeCursor, T, EmptyFields>;
 fn window(first: Option<i32>, after: &Option<String>) -> async_graphql::Result<(u64, Option<i32>)> {
     let first = first.unwrap_or(DEFAULT_PAGE_SIZE);
     if !(0..=MAX_PAGE_SIZE).contains(&first) {
-        return Err(bad_input("first", format!("between 0 and {MAX_PAGE_SIZE}, got {first}")));
+        return Err(bad_input(
+            "first",
+            format!("between 0 and {MAX_PAGE_SIZE}, got {first}"),
+        ));
     }
     let after = after
         .as_deref()
         .map(|a| {
-            ChangeCursor::decode_cursor(a)
-                .map(|c| c.0)
-                .map_err(|_| coded(code::INVALID_CURSOR, "after", format!("{a:?} is not a cursor of this list")))
+            ChangeCursor::decode_cursor(a).map(|c| c.0).map_err(|_| {
+                coded(
+                    code::INVALID_CURSOR,
+                    "after",
+                    format!("{a:?} is not a cursor of this list"),
+                )
+            })
         })
         .transpose()?;
     Ok((first as u64, after))
@@ -196,7 +212,10 @@ async fn page<T: async_graphql::OutputType>(
     let more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     let mut out = Connection::new(query.after_id.is_some(), more);
-    out.edges.extend(rows.into_iter().map(|r| Edge::new(ChangeCursor(r.id), wrap(r))));
+    out.edges.extend(
+        rows.into_iter()
+            .map(|r| Edge::new(ChangeCursor(r.id), wrap(r))),
+    );
     Ok(out)
 }
 
@@ -258,7 +277,10 @@ impl PartnerQuery {
             ChangeOperation::Updated => "updated".to_string(),
             ChangeOperation::Deleted => "deleted".to_string(),
         });
-        query.key_id = f.key.map(|k| decode_as("filter.key", &k, NodeKind::ApiKey)).transpose()?;
+        query.key_id = f
+            .key
+            .map(|k| decode_as("filter.key", &k, NodeKind::ApiKey))
+            .transpose()?;
         query.organisation_id = f
             .organisation
             .map(|o| decode_as("filter.organisation", &o, NodeKind::Organisation))
@@ -269,6 +291,12 @@ impl PartnerQuery {
     /// Every API key, newest first (administrators only); never the keys themselves.
     async fn api_keys(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApiKey>> {
         admin(ctx)?;
-        Ok(store(ctx).list_keys().await.or_internal()?.into_iter().map(ApiKey).collect())
+        Ok(store(ctx)
+            .list_keys()
+            .await
+            .or_internal()?
+            .into_iter()
+            .map(ApiKey)
+            .collect())
     }
 }

@@ -255,7 +255,10 @@ pub async fn organisation_key(
     path: &str,
 ) -> async_graphql::Result<Result<String, FieldError>> {
     if let Ok(row) = decode_as(path, id, NodeKind::Organisation) {
-        let found = store(ctx).organisations_by_ids(&[row]).await.or_internal()?;
+        let found = store(ctx)
+            .organisations_by_ids(&[row])
+            .await
+            .or_internal()?;
         return Ok(found
             .get(&row)
             .map(|o| o.external_id.clone())
@@ -272,12 +275,20 @@ async fn location(
 ) -> async_graphql::Result<Result<domain::LocationRecord, FieldError>> {
     let store = store(ctx);
     let row = match decode_as(path, id, NodeKind::Location) {
-        Ok(row) => store.locations_by_ids(&[row]).await.or_internal()?.remove(&row),
+        Ok(row) => store
+            .locations_by_ids(&[row])
+            .await
+            .or_internal()?
+            .remove(&row),
         Err(_) => store.location_by_external_id(id).await.or_internal()?,
     };
-    Ok(row
-        .map(|r| location_record(&r))
-        .ok_or_else(|| FieldError::new(path, NOT_FOUND, format!("no location has the id {:?}", id.as_str()))))
+    Ok(row.map(|r| location_record(&r)).ok_or_else(|| {
+        FieldError::new(
+            path,
+            NOT_FOUND,
+            format!("no location has the id {:?}", id.as_str()),
+        )
+    }))
 }
 
 /// Resolves an address's municipality as feeds do: a code, else the locality, else the postal code.
@@ -286,17 +297,22 @@ pub fn address(input: &AddressInput, path: &str, errors: &mut Vec<FieldError>) -
     let municipality = blank(&input.municipality);
     let code = match &municipality {
         Some(m) if sets.municipality(m).is_some() => Some(m.clone()),
-        Some(m) => sets.municipality_by_name(m).map(|x| x.code.clone()).or_else(|| {
-            errors.push(FieldError::new(
-                format!("{path}.containedInPlace.identifier"),
-                UNKNOWN_MUNICIPALITY,
-                format!("unknown municipality {m:?}"),
-            ));
-            None
-        }),
+        Some(m) => sets
+            .municipality_by_name(m)
+            .map(|x| x.code.clone())
+            .or_else(|| {
+                errors.push(FieldError::new(
+                    format!("{path}.containedInPlace.identifier"),
+                    UNKNOWN_MUNICIPALITY,
+                    format!("unknown municipality {m:?}"),
+                ));
+                None
+            }),
         None => blank(&input.locality)
             .and_then(|l| sets.municipality_by_name(&l))
-            .or_else(|| blank(&input.postal_code).and_then(|p| sets.municipality_by_postal_code(&p)))
+            .or_else(|| {
+                blank(&input.postal_code).and_then(|p| sets.municipality_by_postal_code(&p))
+            })
             .map(|m| m.code.clone()),
     };
     domain::Address {
@@ -329,8 +345,16 @@ impl CourseInstanceInput {
         let modes: Vec<domain::TeachingMode> = codes(&self.teaching_modes);
         let schedule = self.schedule.as_ref().map(|s| domain::Schedule {
             weekdays: codes(&s.weekdays),
-            start_time: time(&s.start_time, &format!("{path}.courseSchedule.startTime"), &mut errors),
-            end_time: time(&s.end_time, &format!("{path}.courseSchedule.endTime"), &mut errors),
+            start_time: time(
+                &s.start_time,
+                &format!("{path}.courseSchedule.startTime"),
+                &mut errors,
+            ),
+            end_time: time(
+                &s.end_time,
+                &format!("{path}.courseSchedule.endTime"),
+                &mut errors,
+            ),
             repeat: blank(&s.repeat_frequency),
         });
         let mut languages = strings(&self.languages);
@@ -382,7 +406,8 @@ impl CourseInput {
     pub async fn parse(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<Result<(domain::CourseRecord, crate::store::Keep), Vec<FieldError>>> {
+    ) -> async_graphql::Result<Result<(domain::CourseRecord, crate::store::Keep), Vec<FieldError>>>
+    {
         let mut errors = Vec::new();
         let provider = organisation_key(ctx, &self.provider, "provider").await?;
         let funder = match &self.funder {
@@ -392,13 +417,20 @@ impl CourseInput {
         let languages = strings(&self.languages);
         let mut instances = Vec::new();
         for (i, input) in self.instances.iter().flatten().enumerate() {
-            match input.parse(ctx, &format!("hasCourseInstance[{i}]"), &languages).await? {
+            match input
+                .parse(ctx, &format!("hasCourseInstance[{i}]"), &languages)
+                .await?
+            {
                 Ok(r) => instances.push(r),
                 Err(e) => errors.extend(e),
             }
         }
         let provider = provider.map_err(|e| errors.push(e)).ok();
-        let funder = funder.transpose().map_err(|e| errors.push(e)).ok().flatten();
+        let funder = funder
+            .transpose()
+            .map_err(|e| errors.push(e))
+            .ok()
+            .flatten();
         let (Some(provider), true) = (provider, errors.is_empty()) else {
             return Ok(Err(errors));
         };
@@ -410,7 +442,12 @@ impl CourseInput {
             name: TextInput::parse(&self.name),
             description: TextInput::parse(&self.description),
             url: blank(&self.url),
-            fields_of_education: self.fields_of_education.iter().flatten().map(|f| f.trim().to_string()).collect(),
+            fields_of_education: self
+                .fields_of_education
+                .iter()
+                .flatten()
+                .map(|f| f.trim().to_string())
+                .collect(),
             education_type: self.education_type.map(Into::into),
             credential: TextInput::parse(&self.credential),
             credits: self.credits.as_ref().map(|c| domain::Credits {
@@ -418,10 +455,19 @@ impl CourseInput {
                 unit: c.unit.into(),
             }),
             duration: blank(&self.duration),
-            keywords: self.keywords.iter().flatten().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect(),
+            keywords: self
+                .keywords
+                .iter()
+                .flatten()
+                .map(|k| k.trim().to_string())
+                .filter(|k| !k.is_empty())
+                .collect(),
             audiences: codes(&self.audiences),
             languages,
-            state: self.state.map(Into::into).unwrap_or(domain::PublicationState::Draft),
+            state: self
+                .state
+                .map(Into::into)
+                .unwrap_or(domain::PublicationState::Draft),
             instances,
             publish_at: self.publish_at,
             archive_at: self.archive_at,
@@ -490,8 +536,16 @@ impl GuidanceServiceInput {
         }
         let mut hours = Vec::new();
         for (i, h) in self.opening_hours.iter().flatten().enumerate() {
-            let opens = time(&Some(h.opens.clone()), &format!("hoursAvailable[{i}].opens"), &mut errors);
-            let closes = time(&Some(h.closes.clone()), &format!("hoursAvailable[{i}].closes"), &mut errors);
+            let opens = time(
+                &Some(h.opens.clone()),
+                &format!("hoursAvailable[{i}].opens"),
+                &mut errors,
+            );
+            let closes = time(
+                &Some(h.closes.clone()),
+                &format!("hoursAvailable[{i}].closes"),
+                &mut errors,
+            );
             if let (Some(opens), Some(closes)) = (opens, closes) {
                 hours.push(domain::OpeningHours {
                     weekdays: h.weekdays.iter().map(|d| (*d).into()).collect(),
@@ -513,9 +567,17 @@ impl GuidanceServiceInput {
             description: TextInput::parse(&self.description),
             channels,
             opening_hours: hours,
-            area_served: self.area_served.iter().flatten().map(|a| a.trim().to_string()).collect(),
+            area_served: self
+                .area_served
+                .iter()
+                .flatten()
+                .map(|a| a.trim().to_string())
+                .collect(),
             audiences: codes(&self.audiences),
-            state: self.state.map(Into::into).unwrap_or(domain::PublicationState::Draft),
+            state: self
+                .state
+                .map(Into::into)
+                .unwrap_or(domain::PublicationState::Draft),
         }))
     }
 }
@@ -523,9 +585,15 @@ impl GuidanceServiceInput {
 impl OrganisationInput {
     /// The organisation record; its locations are written with `upsertLocation`
     /// and kept as they are.
-    pub fn parse(&self, locations: Vec<domain::LocationRecord>) -> Result<domain::OrganisationRecord, Vec<FieldError>> {
+    pub fn parse(
+        &self,
+        locations: Vec<domain::LocationRecord>,
+    ) -> Result<domain::OrganisationRecord, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let address = self.address.as_ref().map(|a| address(a, "address", &mut errors));
+        let address = self
+            .address
+            .as_ref()
+            .map(|a| address(a, "address", &mut errors));
         if !errors.is_empty() {
             return Err(errors);
         }

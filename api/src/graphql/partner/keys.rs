@@ -52,7 +52,11 @@ impl ApiKey {
             return Ok(None);
         };
         let loader = crate::graphql::context::loader(ctx);
-        Ok(loader.load_one(OrganisationId(id)).await.or_internal()?.map(Organisation))
+        Ok(loader
+            .load_one(OrganisationId(id))
+            .await
+            .or_internal()?
+            .map(Organisation))
     }
     /// The first characters of the key, to tell keys apart.
     async fn prefix(&self) -> &str {
@@ -114,7 +118,10 @@ fn failed(errors: Vec<FieldError>) -> CreateApiKeyPayload {
 }
 
 /// Creates a key.
-pub async fn create(ctx: &Context<'_>, input: CreateApiKeyInput) -> async_graphql::Result<CreateApiKeyPayload> {
+pub async fn create(
+    ctx: &Context<'_>,
+    input: CreateApiKeyInput,
+) -> async_graphql::Result<CreateApiKeyPayload> {
     let who = admin(ctx)?;
     let store = store(ctx);
     let organisation_id = match &input.organisation {
@@ -124,16 +131,29 @@ pub async fn create(ctx: &Context<'_>, input: CreateApiKeyInput) -> async_graphq
                 Ok(k) => k,
                 Err(e) => return Ok(failed(vec![e])),
             };
-            match store.organisations_by_external_ids(std::slice::from_ref(&key)).await.or_internal()?.remove(&key) {
+            match store
+                .organisations_by_external_ids(std::slice::from_ref(&key))
+                .await
+                .or_internal()?
+                .remove(&key)
+            {
                 Some(org) => Some(org.id),
                 None => {
-                    return Ok(failed(vec![FieldError::new("organisation", UNKNOWN_ORGANISATION, format!("no organisation has the id {key:?}"))]))
+                    return Ok(failed(vec![FieldError::new(
+                        "organisation",
+                        UNKNOWN_ORGANISATION,
+                        format!("no organisation has the id {key:?}"),
+                    )]))
                 }
             }
         }
     };
     if input.expires_at.is_some_and(|e| e <= now(ctx)) {
-        return Ok(failed(vec![FieldError::new("expiresAt", OUT_OF_RANGE, "a new key must expire in the future")]));
+        return Ok(failed(vec![FieldError::new(
+            "expiresAt",
+            OUT_OF_RANGE,
+            "a new key must expire in the future",
+        )]));
     }
     let token = ApiToken::generate().map_err(internal)?;
     let new = NewKey {
@@ -148,7 +168,11 @@ pub async fn create(ctx: &Context<'_>, input: CreateApiKeyInput) -> async_graphq
             api_key: Some(ApiKey(row)),
             user_errors: Vec::new(),
         }),
-        Err(e) => Ok(CreateApiKeyPayload { key: None, api_key: None, user_errors: refusal(&["input"], InputKind::Course, e)? }),
+        Err(e) => Ok(CreateApiKeyPayload {
+            key: None,
+            api_key: None,
+            user_errors: refusal(&["input"], InputKind::Course, e)?,
+        }),
     }
 }
 
@@ -157,17 +181,31 @@ pub async fn revoke(ctx: &Context<'_>, id: ID) -> async_graphql::Result<RevokeAp
     let who = admin(ctx)?;
     let store = store(ctx);
     let found = match decode_as("id", &id, NodeKind::ApiKey) {
-        Ok(row) => store.find_key(&row.to_string()).await.or_internal()?.filter(|k| k.id == row),
+        Ok(row) => store
+            .find_key(&row.to_string())
+            .await
+            .or_internal()?
+            .filter(|k| k.id == row),
         Err(_) => store.find_key(&id).await.or_internal()?,
     };
     let Some(key) = found else {
         return Ok(RevokeApiKeyPayload {
             api_key: None,
-            user_errors: vec![UserError { field: Some(vec!["id".into()]), code: NOT_FOUND.into(), message: "no key has this id or name".into() }],
+            user_errors: vec![UserError {
+                field: Some(vec!["id".into()]),
+                code: NOT_FOUND.into(),
+                message: "no key has this id or name".into(),
+            }],
         });
     };
     match store.revoke_key(key.id, &Actor::of(who)).await {
-        Ok(row) => Ok(RevokeApiKeyPayload { api_key: Some(ApiKey(row)), user_errors: Vec::new() }),
-        Err(e) => Ok(RevokeApiKeyPayload { api_key: None, user_errors: refusal(&[], InputKind::Course, e)? }),
+        Ok(row) => Ok(RevokeApiKeyPayload {
+            api_key: Some(ApiKey(row)),
+            user_errors: Vec::new(),
+        }),
+        Err(e) => Ok(RevokeApiKeyPayload {
+            api_key: None,
+            user_errors: refusal(&[], InputKind::Course, e)?,
+        }),
     }
 }

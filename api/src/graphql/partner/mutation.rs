@@ -4,7 +4,9 @@
 
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
 
-use super::inputs::{CourseInput, CourseInstanceInput, GuidanceServiceInput, LocationInput, OrganisationInput};
+use super::inputs::{
+    CourseInput, CourseInstanceInput, GuidanceServiceInput, LocationInput, OrganisationInput,
+};
 use super::keys::CreateApiKeyInput;
 use super::paths::InputKind;
 use super::payloads::*;
@@ -22,10 +24,17 @@ use crate::store::{location_record, Outcome, WriteOptions};
 pub const MAX_BULK: usize = 100;
 
 /// The write scope of the caller; anonymous callers write nothing.
-pub fn options(ctx: &Context<'_>, expected_version: Option<i32>) -> async_graphql::Result<WriteOptions> {
+pub fn options(
+    ctx: &Context<'_>,
+    expected_version: Option<i32>,
+) -> async_graphql::Result<WriteOptions> {
     let who = caller(ctx);
     let scope = who.scope().ok_or_else(|| {
-        coded("FORBIDDEN", "", "writes need an API key: send `Authorization: Bearer <key>`")
+        coded(
+            "FORBIDDEN",
+            "",
+            "writes need an API key: send `Authorization: Bearer <key>`",
+        )
     })?;
     Ok(WriteOptions {
         actor: Actor::of(who),
@@ -49,11 +58,20 @@ async fn course_id(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<i
     if let Ok(row) = decode_as("id", id, NodeKind::Course) {
         return Ok(Some(row));
     }
-    Ok(store(ctx).course_by_external_id(id).await.or_internal()?.map(|c| c.id))
+    Ok(store(ctx)
+        .course_by_external_id(id)
+        .await
+        .or_internal()?
+        .map(|c| c.id))
 }
 
 async fn course(ctx: &Context<'_>, id: i32) -> async_graphql::Result<Option<Course>> {
-    Ok(store(ctx).courses_by_ids(&[id]).await.or_internal()?.remove(&id).map(Course))
+    Ok(store(ctx)
+        .courses_by_ids(&[id])
+        .await
+        .or_internal()?
+        .remove(&id)
+        .map(Course))
 }
 
 fn not_found(field: &str, what: &str) -> Vec<UserError> {
@@ -64,8 +82,16 @@ fn not_found(field: &str, what: &str) -> Vec<UserError> {
     }]
 }
 
-fn course_payload(outcome: Option<UpsertOutcome>, course: Option<Course>, user_errors: Vec<UserError>) -> CoursePayload {
-    CoursePayload { outcome, course, user_errors }
+fn course_payload(
+    outcome: Option<UpsertOutcome>,
+    course: Option<Course>,
+    user_errors: Vec<UserError>,
+) -> CoursePayload {
+    CoursePayload {
+        outcome,
+        course,
+        user_errors,
+    }
 }
 
 /// The format of a feed given to `importFeed`.
@@ -115,7 +141,12 @@ pub struct ImportFeedPayload {
 fn feed_payload(report: &ImportReport, dry_run: bool) -> ImportFeedPayload {
     let counts = |kind| {
         let c = report.counts_of(kind);
-        ImportCounts { created: c.created, updated: c.updated, unchanged: c.unchanged, rejected: c.rejected }
+        ImportCounts {
+            created: c.created,
+            updated: c.updated,
+            unchanged: c.unchanged,
+            rejected: c.rejected,
+        }
     };
     ImportFeedPayload {
         dry_run,
@@ -137,7 +168,12 @@ fn feed_payload(report: &ImportReport, dry_run: bool) -> ImportFeedPayload {
                     .errors
                     .iter()
                     .map(|e| UserError {
-                        field: Some(crate::ingest::csv::segments(&e.path).iter().map(|s| s.to_string()).collect()),
+                        field: Some(
+                            crate::ingest::csv::segments(&e.path)
+                                .iter()
+                                .map(|s| s.to_string())
+                                .collect(),
+                        ),
                         code: e.code.clone(),
                         message: e.message.clone(),
                     })
@@ -201,10 +237,18 @@ impl PartnerMutation {
                 }
                 Err(errors) => (UpsertOutcome::Rejected, errors),
             };
-            results.push(CourseUpsertResult { external_id: item.external_id.clone(), outcome, course: None, user_errors });
+            results.push(CourseUpsertResult {
+                external_id: item.external_id.clone(),
+                outcome,
+                course: None,
+                user_errors,
+            });
         }
         search(ctx).kick();
-        let rows = store.courses_by_ids(&ids.iter().map(|(_, id)| *id).collect::<Vec<_>>()).await.or_internal()?;
+        let rows = store
+            .courses_by_ids(&ids.iter().map(|(_, id)| *id).collect::<Vec<_>>())
+            .await
+            .or_internal()?;
         for (i, id) in ids {
             results[i].course = rows.get(&id).cloned().map(Course);
         }
@@ -250,7 +294,11 @@ impl PartnerMutation {
         }
         // Where each instance will sit in the course, to name the input item
         // a rule's path is about.
-        let mut order: Vec<String> = stored.instances.iter().map(|i| i.external_id.clone()).collect();
+        let mut order: Vec<String> = stored
+            .instances
+            .iter()
+            .map(|i| i.external_id.clone())
+            .collect();
         for r in &records {
             if !order.contains(&r.external_id) {
                 order.push(r.external_id.clone());
@@ -259,16 +307,26 @@ impl PartnerMutation {
         match store.upsert_instances(id, &records, &opts).await {
             Ok((outcome, id)) => {
                 search(ctx).kick();
-                Ok(course_payload(Some(outcome.into()), course_of(ctx, id).await?, Vec::new()))
+                Ok(course_payload(
+                    Some(outcome.into()),
+                    course_of(ctx, id).await?,
+                    Vec::new(),
+                ))
             }
-            Err(crate::store::WriteError::Invalid(found)) if !found.iter().any(|e| e.code == FORBIDDEN) => {
+            Err(crate::store::WriteError::Invalid(found))
+                if !found.iter().any(|e| e.code == FORBIDDEN) =>
+            {
                 let errors = found
                     .into_iter()
                     .map(|e| instance_error(&order, &records, e))
                     .collect();
                 Ok(course_payload(None, None, errors))
             }
-            Err(e) => Ok(course_payload(None, None, refusal(&["course"], InputKind::Course, e)?)),
+            Err(e) => Ok(course_payload(
+                None,
+                None,
+                refusal(&["course"], InputKind::Course, e)?,
+            )),
         }
     }
 
@@ -282,11 +340,19 @@ impl PartnerMutation {
         let opts = options(ctx, expected_version)?;
         let store = store(ctx);
         let found = match course_id(ctx, &id).await? {
-            Some(row) => store.courses_by_ids(&[row]).await.or_internal()?.remove(&row),
+            Some(row) => store
+                .courses_by_ids(&[row])
+                .await
+                .or_internal()?
+                .remove(&row),
             None => None,
         };
         let Some(row) = found else {
-            return Ok(DeletePayload { deleted_id: None, external_id: None, user_errors: not_found("id", "course") });
+            return Ok(DeletePayload {
+                deleted_id: None,
+                external_id: None,
+                user_errors: not_found("id", "course"),
+            });
         };
         match store.delete_course(row.id, &opts).await {
             Ok(()) => {
@@ -316,33 +382,64 @@ impl PartnerMutation {
         let store = store(ctx);
         let row = match decode_as("id", &id, NodeKind::CourseInstance) {
             Ok(row) => Some(row),
-            Err(_) => store.instance_by_external_id(&id).await.or_internal()?.map(|i| i.id),
+            Err(_) => store
+                .instance_by_external_id(&id)
+                .await
+                .or_internal()?
+                .map(|i| i.id),
         };
         let Some(row) = row else {
-            return Ok(course_payload(None, None, not_found("id", "course instance")));
+            return Ok(course_payload(
+                None,
+                None,
+                not_found("id", "course instance"),
+            ));
         };
         match store.delete_instance(row, &opts).await {
             Ok((outcome, course)) => {
                 search(ctx).kick();
-                Ok(course_payload(Some(outcome.into()), course_of(ctx, course).await?, Vec::new()))
+                Ok(course_payload(
+                    Some(outcome.into()),
+                    course_of(ctx, course).await?,
+                    Vec::new(),
+                ))
             }
-            Err(e) => Ok(course_payload(None, None, refusal(&[], InputKind::Course, e)?)),
+            Err(e) => Ok(course_payload(
+                None,
+                None,
+                refusal(&[], InputKind::Course, e)?,
+            )),
         }
     }
 
     /// Publishes a draft; publishing needs the Finnish name and description
     /// and a place for every instance.
-    async fn publish_course(&self, ctx: &Context<'_>, id: ID, expected_version: Option<i32>) -> async_graphql::Result<CoursePayload> {
+    async fn publish_course(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: Option<i32>,
+    ) -> async_graphql::Result<CoursePayload> {
         move_course(ctx, id, PublicationState::Published, expected_version).await
     }
 
     /// Archives a published course: it leaves the public catalogue and stays readable to its owner.
-    async fn archive_course(&self, ctx: &Context<'_>, id: ID, expected_version: Option<i32>) -> async_graphql::Result<CoursePayload> {
+    async fn archive_course(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: Option<i32>,
+    ) -> async_graphql::Result<CoursePayload> {
         move_course(ctx, id, PublicationState::Archived, expected_version).await
     }
 
     /// Moves a published or archived course back to draft.
-    async fn unpublish_course(&self, ctx: &Context<'_>, id: ID, expected_version: Option<i32>) -> async_graphql::Result<CoursePayload> {
+    async fn unpublish_course(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: Option<i32>,
+    ) -> async_graphql::Result<CoursePayload> {
         move_course(ctx, id, PublicationState::Draft, expected_version).await
     }
 
@@ -356,52 +453,107 @@ impl PartnerMutation {
         let store = store(ctx);
         let record = match input.parse(ctx).await? {
             Ok(r) => r,
-            Err(e) => return Ok(GuidanceServicePayload { outcome: None, guidance_service: None, user_errors: UserError::all(&["input"], InputKind::GuidanceService, e) }),
+            Err(e) => {
+                return Ok(GuidanceServicePayload {
+                    outcome: None,
+                    guidance_service: None,
+                    user_errors: UserError::all(&["input"], InputKind::GuidanceService, e),
+                })
+            }
         };
         match store.put_guidance_service(&record, &opts).await {
             Ok((outcome, id)) => Ok(GuidanceServicePayload {
                 outcome: Some(outcome.into()),
-                guidance_service: store.guidance_services_by_ids(&[id]).await.or_internal()?.remove(&id).map(GuidanceService),
+                guidance_service: store
+                    .guidance_services_by_ids(&[id])
+                    .await
+                    .or_internal()?
+                    .remove(&id)
+                    .map(GuidanceService),
                 user_errors: Vec::new(),
             }),
-            Err(e) => Ok(GuidanceServicePayload { outcome: None, guidance_service: None, user_errors: refusal(&["input"], InputKind::GuidanceService, e)? }),
+            Err(e) => Ok(GuidanceServicePayload {
+                outcome: None,
+                guidance_service: None,
+                user_errors: refusal(&["input"], InputKind::GuidanceService, e)?,
+            }),
         }
     }
 
     /// Creates or updates a location of an organisation by external id.
-    async fn upsert_location(&self, ctx: &Context<'_>, input: LocationInput) -> async_graphql::Result<LocationPayload> {
+    async fn upsert_location(
+        &self,
+        ctx: &Context<'_>,
+        input: LocationInput,
+    ) -> async_graphql::Result<LocationPayload> {
         let opts = options(ctx, input.expected_version)?;
         let store = store(ctx);
         let (owner, record) = match input.parse(ctx).await? {
             Ok(r) => r,
-            Err(e) => return Ok(LocationPayload { outcome: None, location: None, user_errors: UserError::all(&["input"], InputKind::Location, e) }),
+            Err(e) => {
+                return Ok(LocationPayload {
+                    outcome: None,
+                    location: None,
+                    user_errors: UserError::all(&["input"], InputKind::Location, e),
+                })
+            }
         };
         match store.put_location(&owner, &record, &opts).await {
             Ok((outcome, id)) => {
                 search(ctx).kick();
                 Ok(LocationPayload {
                     outcome: Some(outcome.into()),
-                    location: store.locations_by_ids(&[id]).await.or_internal()?.remove(&id).map(Location),
+                    location: store
+                        .locations_by_ids(&[id])
+                        .await
+                        .or_internal()?
+                        .remove(&id)
+                        .map(Location),
                     user_errors: Vec::new(),
                 })
             }
-            Err(e) => Ok(LocationPayload { outcome: None, location: None, user_errors: refusal(&["input"], InputKind::Location, e)? }),
+            Err(e) => Ok(LocationPayload {
+                outcome: None,
+                location: None,
+                user_errors: refusal(&["input"], InputKind::Location, e)?,
+            }),
         }
     }
 
     /// Creates or updates an organisation (administrators only); its locations stay.
-    async fn upsert_organisation(&self, ctx: &Context<'_>, input: OrganisationInput) -> async_graphql::Result<OrganisationPayload> {
+    async fn upsert_organisation(
+        &self,
+        ctx: &Context<'_>,
+        input: OrganisationInput,
+    ) -> async_graphql::Result<OrganisationPayload> {
         admin(ctx)?;
         let opts = options(ctx, input.expected_version)?;
         let store = store(ctx);
-        let existing = store.organisations_by_external_ids(std::slice::from_ref(&input.external_id)).await.or_internal()?;
+        let existing = store
+            .organisations_by_external_ids(std::slice::from_ref(&input.external_id))
+            .await
+            .or_internal()?;
         let locations = match existing.get(&input.external_id) {
-            Some(org) => store.locations_of_organisations(&[org.id]).await.or_internal()?.remove(&org.id).unwrap_or_default().iter().map(location_record).collect(),
+            Some(org) => store
+                .locations_of_organisations(&[org.id])
+                .await
+                .or_internal()?
+                .remove(&org.id)
+                .unwrap_or_default()
+                .iter()
+                .map(location_record)
+                .collect(),
             None => Vec::new(),
         };
         let record = match input.parse(locations) {
             Ok(r) => r,
-            Err(e) => return Ok(OrganisationPayload { outcome: None, organisation: None, user_errors: UserError::all(&["input"], InputKind::Organisation, e) }),
+            Err(e) => {
+                return Ok(OrganisationPayload {
+                    outcome: None,
+                    organisation: None,
+                    user_errors: UserError::all(&["input"], InputKind::Organisation, e),
+                })
+            }
         };
         match store.put_organisation(&record, &opts).await {
             Ok((outcome, id)) => {
@@ -410,21 +562,38 @@ impl PartnerMutation {
                 }
                 Ok(OrganisationPayload {
                     outcome: Some(outcome.into()),
-                    organisation: store.organisations_by_ids(&[id]).await.or_internal()?.remove(&id).map(Organisation),
+                    organisation: store
+                        .organisations_by_ids(&[id])
+                        .await
+                        .or_internal()?
+                        .remove(&id)
+                        .map(Organisation),
                     user_errors: Vec::new(),
                 })
             }
-            Err(e) => Ok(OrganisationPayload { outcome: None, organisation: None, user_errors: refusal(&["input"], InputKind::Organisation, e)? }),
+            Err(e) => Ok(OrganisationPayload {
+                outcome: None,
+                organisation: None,
+                user_errors: refusal(&["input"], InputKind::Organisation, e)?,
+            }),
         }
     }
 
     /// Creates an API key (administrators only); the key is shown here once.
-    async fn create_api_key(&self, ctx: &Context<'_>, input: CreateApiKeyInput) -> async_graphql::Result<super::keys::CreateApiKeyPayload> {
+    async fn create_api_key(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateApiKeyInput,
+    ) -> async_graphql::Result<super::keys::CreateApiKeyPayload> {
         super::keys::create(ctx, input).await
     }
 
     /// Revokes an API key (administrators only), by global id or name; it is refused from now on.
-    async fn revoke_api_key(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<super::keys::RevokeApiKeyPayload> {
+    async fn revoke_api_key(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<super::keys::RevokeApiKeyPayload> {
         super::keys::revoke(ctx, id).await
     }
 
@@ -445,7 +614,9 @@ impl PartnerMutation {
             FeedFormat::SchemaOrgJsonld => "feed.jsonl",
             FeedFormat::Csv => "feed.csv",
         };
-        let report = import_text(store(ctx), name, data, dry_run, opts).await.or_internal()?;
+        let report = import_text(store(ctx), name, data, dry_run, opts)
+            .await
+            .or_internal()?;
         if !dry_run {
             search(ctx).kick();
         }
@@ -458,14 +629,29 @@ async fn course_of(ctx: &Context<'_>, id: i32) -> async_graphql::Result<Option<C
 }
 
 /// Names the input item an instance rule's path is about.
-fn instance_error(order: &[String], records: &[crate::domain::InstanceRecord], e: FieldError) -> UserError {
+fn instance_error(
+    order: &[String],
+    records: &[crate::domain::InstanceRecord],
+    e: FieldError,
+) -> UserError {
     let parts = crate::ingest::csv::segments(&e.path);
     if let ["hasCourseInstance", k, ..] = parts.as_slice() {
         let external = k.parse::<usize>().ok().and_then(|k| order.get(k));
         if let Some(j) = external.and_then(|x| records.iter().position(|r| &r.external_id == x)) {
-            let rest = e.path.split_once(']').map(|(_, r)| r.trim_start_matches('.')).unwrap_or("");
+            let rest = e
+                .path
+                .split_once(']')
+                .map(|(_, r)| r.trim_start_matches('.'))
+                .unwrap_or("");
             let index = j.to_string();
-            return UserError::at(&["input", &index], InputKind::Instance, FieldError { path: rest.to_string(), ..e });
+            return UserError::at(
+                &["input", &index],
+                InputKind::Instance,
+                FieldError {
+                    path: rest.to_string(),
+                    ..e
+                },
+            );
         }
     }
     UserError::at(&["course"], InputKind::Course, e)
@@ -484,8 +670,16 @@ async fn move_course(
     match store(ctx).set_course_state(row, to, &opts).await {
         Ok((outcome, id)) => {
             search(ctx).kick();
-            Ok(course_payload(Some(outcome.into()), course_of(ctx, id).await?, Vec::new()))
+            Ok(course_payload(
+                Some(outcome.into()),
+                course_of(ctx, id).await?,
+                Vec::new(),
+            ))
         }
-        Err(e) => Ok(course_payload(None, None, refusal(&[], InputKind::Course, e)?)),
+        Err(e) => Ok(course_payload(
+            None,
+            None,
+            refusal(&[], InputKind::Course, e)?,
+        )),
     }
 }

@@ -2,7 +2,7 @@
 //! mutation inputs have names of their own. This turns one into the other,
 //! as Shopify-style `field` lists (`["input", "3", "instances", "0", "endDate"]`).
 
-use crate::domain::error_codes::UNKNOWN_MUNICIPALITY;
+use crate::domain::error_codes::{INVALID_EMAIL, UNKNOWN_MUNICIPALITY};
 use crate::ingest::csv::segments;
 
 /// Which input a path is about.
@@ -70,7 +70,9 @@ pub fn translate(kind: InputKind, path: &str, code: &str) -> Vec<String> {
             ["@id"] => own(&["externalId"]),
             ["about", i, ..] => own(&["fieldsOfEducation", i]),
             ["educationalLevel", ..] => own(&["educationType"]),
-            ["educationalCredentialAwarded", tail @ ..] => [own(&["credential"]), own(tail)].concat(),
+            ["educationalCredentialAwarded", tail @ ..] => {
+                [own(&["credential"]), own(tail)].concat()
+            }
             ["numberOfCredits", "unitText"] => own(&["credits", "unit"]),
             ["numberOfCredits", ..] => own(&["credits", "value"]),
             ["timeRequired"] => own(&["duration"]),
@@ -84,6 +86,7 @@ pub fn translate(kind: InputKind, path: &str, code: &str) -> Vec<String> {
             ["availableChannel", i, rest @ ..] => {
                 let tail: Vec<&str> = match rest {
                     ["servicePhone", ..] => vec!["phone"],
+                    ["serviceUrl"] if code == INVALID_EMAIL => vec!["email"],
                     ["serviceUrl"] => vec!["url"],
                     ["availableLanguage", tail @ ..] => [&["languages"][..], tail].concat(),
                     ["serviceLocation", ..] => vec!["location"],
@@ -112,18 +115,41 @@ mod tests {
     #[test]
     fn feed_paths_become_input_fields() {
         let t = |kind, path: &str| translate(kind, path, "X").join(".");
-        assert_eq!(t(InputKind::Course, "hasCourseInstance[2].endDate"), "instances.2.endDate");
         assert_eq!(
-            t(InputKind::Course, "hasCourseInstance[0].offers.availabilityStarts"),
+            t(InputKind::Course, "hasCourseInstance[2].endDate"),
+            "instances.2.endDate"
+        );
+        assert_eq!(
+            t(
+                InputKind::Course,
+                "hasCourseInstance[0].offers.availabilityStarts"
+            ),
             "instances.0.enrolmentPeriods.0.starts"
         );
-        assert_eq!(t(InputKind::Course, "hasCourseInstance[0].offers.price"), "instances.0.price");
-        assert_eq!(t(InputKind::Course, "name.fi"), "name.fi");
-        assert_eq!(t(InputKind::Course, "about[1].termCode"), "fieldsOfEducation.1");
         assert_eq!(
-            translate(InputKind::Course, "hasCourseInstance[0].location", UNKNOWN_MUNICIPALITY).join("."),
+            t(InputKind::Course, "hasCourseInstance[0].offers.price"),
+            "instances.0.price"
+        );
+        assert_eq!(t(InputKind::Course, "name.fi"), "name.fi");
+        assert_eq!(
+            t(InputKind::Course, "about[1].termCode"),
+            "fieldsOfEducation.1"
+        );
+        assert_eq!(
+            translate(
+                InputKind::Course,
+                "hasCourseInstance[0].location",
+                UNKNOWN_MUNICIPALITY
+            )
+            .join("."),
             "instances.0.municipality"
         );
-        assert_eq!(t(InputKind::GuidanceService, "availableChannel[1].servicePhone.telephone"), "channels.1.phone");
+        assert_eq!(
+            t(
+                InputKind::GuidanceService,
+                "availableChannel[1].servicePhone.telephone"
+            ),
+            "channels.1.phone"
+        );
     }
 }

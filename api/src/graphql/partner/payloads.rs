@@ -36,7 +36,10 @@ impl UserError {
 
     /// Many errors at `prefix`.
     pub fn all(prefix: &[&str], kind: InputKind, errors: Vec<FieldError>) -> Vec<UserError> {
-        errors.into_iter().map(|e| UserError::at(prefix, kind, e)).collect()
+        errors
+            .into_iter()
+            .map(|e| UserError::at(prefix, kind, e))
+            .collect()
     }
 }
 
@@ -70,8 +73,13 @@ pub fn refusal(
 ) -> async_graphql::Result<Vec<UserError>> {
     match e {
         WriteError::Invalid(errors) if errors.iter().any(|e| e.code == FORBIDDEN) => {
-            let e = errors.into_iter().find(|e| e.code == FORBIDDEN).expect("found");
-            let field = UserError::at(prefix, kind, e.clone()).field.unwrap_or_default();
+            let e = errors
+                .into_iter()
+                .find(|e| e.code == FORBIDDEN)
+                .expect("found");
+            let field = UserError::at(prefix, kind, e.clone())
+                .field
+                .unwrap_or_default();
             Err(coded("FORBIDDEN", &field.join("."), e.message))
         }
         WriteError::Invalid(errors) => Ok(UserError::all(prefix, kind, errors)),

@@ -4,12 +4,12 @@ use serde_json::Value;
 
 use super::place::whereabouts;
 use crate::codes::code_sets;
+pub use crate::domain::validate::MAX_INSTANCES;
 use crate::domain::*;
 use crate::ingest::errors::*;
 use crate::ingest::reader::{
     each, item_path, join, shown, Reader, MAX_DESCRIPTION, MAX_ID, MAX_NAME, MAX_SHORT,
 };
-pub use crate::domain::validate::MAX_INSTANCES;
 
 fn languages(r: &mut Reader, value: &Value, path: &str) -> Vec<String> {
     r.codes(
@@ -231,7 +231,8 @@ fn instance(
     let municipality_code = place
         .place
         .as_ref()
-        .and_then(|p| p.address.municipality_code.clone());
+        .and_then(|p| p.address.municipality_code.clone())
+        .or(place.municipality.clone());
     let online = place.online || modes.contains(&TeachingMode::Online);
     Some(InstanceRecord {
         external_id: external_id?,

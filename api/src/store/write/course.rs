@@ -47,8 +47,8 @@ pub(crate) async fn upsert_course<C: TransactionTrait<Transaction = DatabaseTran
             ));
         }
     }
-    let provider = organisation_by_external_id(&tx, &record.provider_external_id, "provider")
-        .await?;
+    let provider =
+        organisation_by_external_id(&tx, &record.provider_external_id, "provider").await?;
     if !options.scope.covers(provider.id) {
         return Err(forbidden(
             "provider",
@@ -59,7 +59,10 @@ pub(crate) async fn upsert_course<C: TransactionTrait<Transaction = DatabaseTran
     if let Some(old) = existing.as_ref().filter(|c| c.content_hash == content_hash) {
         return Ok((Outcome::Unchanged, old.id));
     }
-    check_version(options.expected_version, existing.as_ref().map(|c| c.version))?;
+    check_version(
+        options.expected_version,
+        existing.as_ref().map(|c| c.version),
+    )?;
     if let Some(old) = &existing {
         let from = PublicationState::parse(&old.state).unwrap_or(PublicationState::Draft);
         validate::transition(from, record.state).map_err(|e| WriteError::Invalid(vec![e]))?;
@@ -188,14 +191,28 @@ pub(crate) async fn delete_course<C: TransactionTrait<Transaction = DatabaseTran
         journal::record(
             &tx,
             &options.actor,
-            tombstone(EntityKind::CourseInstance, i.id, &i.external_id, old.provider_id, i.version, public),
+            tombstone(
+                EntityKind::CourseInstance,
+                i.id,
+                &i.external_id,
+                old.provider_id,
+                i.version,
+                public,
+            ),
         )
         .await?;
     }
     journal::record(
         &tx,
         &options.actor,
-        tombstone(EntityKind::Course, id, &old.external_id, old.provider_id, old.version, public),
+        tombstone(
+            EntityKind::Course,
+            id,
+            &old.external_id,
+            old.provider_id,
+            old.version,
+            public,
+        ),
     )
     .await?;
     course_instance::Entity::delete_many()
@@ -314,7 +331,14 @@ async fn write_instances(
         journal::record(
             tx,
             &options.actor,
-            tombstone(EntityKind::CourseInstance, old.id, &old.external_id, provider_id, old.version, was_public),
+            tombstone(
+                EntityKind::CourseInstance,
+                old.id,
+                &old.external_id,
+                provider_id,
+                old.version,
+                was_public,
+            ),
         )
         .await?;
     }

@@ -9,8 +9,8 @@ use sea_orm::{
 use super::journal::{self, changed, EntityKind, Entry, Operation};
 use super::place::upsert_location;
 use super::{
-    begin, check_version, forbidden, hash, insert_tags, json, organisation_by_external_id,
-    Outcome, WriteError, WriteOptions,
+    begin, check_version, forbidden, hash, insert_tags, json, organisation_by_external_id, Outcome,
+    WriteError, WriteOptions,
 };
 use crate::codes::code_sets;
 use crate::domain::{validate, GuidanceServiceRecord, PublicationState};
@@ -54,7 +54,10 @@ pub(crate) async fn upsert_guidance_service<
     if let Some(old) = existing.as_ref().filter(|s| s.content_hash == content_hash) {
         return Ok((Outcome::Unchanged, old.id));
     }
-    check_version(options.expected_version, existing.as_ref().map(|s| s.version))?;
+    check_version(
+        options.expected_version,
+        existing.as_ref().map(|s| s.version),
+    )?;
     let errors = validate::guidance_service(record);
     if !errors.is_empty() {
         return Err(WriteError::Invalid(errors));

@@ -147,7 +147,9 @@ pub(crate) async fn organisation_by_external_id(
             invalid(
                 path,
                 UNKNOWN_ORGANISATION,
-                format!("no organisation has the id {external_id:?}; create the organisation first"),
+                format!(
+                    "no organisation has the id {external_id:?}; create the organisation first"
+                ),
             )
         })
 }

@@ -1,11 +1,11 @@
 //! Organisations and their locations.
 
 use chrono::Utc;
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
     QueryTrait, Set, TransactionTrait,
 };
-use sea_orm::sea_query::ExprTrait;
 
 use super::journal::{self, changed, EntityKind, Entry, Operation};
 use super::{
@@ -41,7 +41,10 @@ pub(crate) async fn upsert_organisation<C: TransactionTrait<Transaction = Databa
     {
         return Ok(Outcome::Unchanged);
     }
-    check_version(options.expected_version, existing.as_ref().map(|o| o.version))?;
+    check_version(
+        options.expected_version,
+        existing.as_ref().map(|o| o.version),
+    )?;
     let errors = validate::organisation(record);
     if !errors.is_empty() {
         return Err(WriteError::Invalid(errors));
@@ -261,7 +264,10 @@ pub(crate) async fn put_location<C: TransactionTrait<Transaction = DatabaseTrans
             return Ok((Outcome::Unchanged, old.id));
         }
     }
-    check_version(options.expected_version, existing.as_ref().map(|l| l.version))?;
+    check_version(
+        options.expected_version,
+        existing.as_ref().map(|l| l.version),
+    )?;
     let errors = validate::location(place, "");
     if !errors.is_empty() {
         return Err(WriteError::Invalid(errors));
