@@ -517,6 +517,25 @@ pub fn guidance_service(record: &GuidanceServiceRecord) -> Vec<FieldError> {
     e.0
 }
 
+/// Checks a change of publication state: draft → published → archived, and
+/// back to draft from either; staying put is no change.
+pub fn transition(from: PublicationState, to: PublicationState) -> Result<(), FieldError> {
+    use PublicationState::*;
+    match (from, to) {
+        (a, b) if a == b => Ok(()),
+        (Draft, Published) | (Published, Archived) | (Published, Draft) | (Archived, Draft) => {
+            Ok(())
+        }
+        (from, to) => Err(FieldError::new(
+            "creativeWorkStatus",
+            INVALID_TRANSITION,
+            format!(
+                "a course cannot go from {from} to {to}; the workflow is draft → published → archived, and back to draft"
+            ),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -540,24 +559,5 @@ mod tests {
         assert!(is_phone("+358 5 000 1100"));
         assert!(!is_phone("call me"));
         assert!(!is_phone("+358+5"));
-    }
-}
-
-/// Checks a change of publication state: draft → published → archived, and
-/// back to draft from either; staying put is no change.
-pub fn transition(from: PublicationState, to: PublicationState) -> Result<(), FieldError> {
-    use PublicationState::*;
-    match (from, to) {
-        (a, b) if a == b => Ok(()),
-        (Draft, Published) | (Published, Archived) | (Published, Draft) | (Archived, Draft) => {
-            Ok(())
-        }
-        (from, to) => Err(FieldError::new(
-            "creativeWorkStatus",
-            INVALID_TRANSITION,
-            format!(
-                "a course cannot go from {from} to {to}; the workflow is draft → published → archived, and back to draft"
-            ),
-        )),
     }
 }
