@@ -10,6 +10,38 @@ use crate::codes::code_sets;
 use crate::domain::CourseFilter;
 use crate::search::{Facet, InstanceDoc, SearchDocument};
 
+/// The filterable facts of a course, however an engine keeps its documents.
+pub trait CourseFacts {
+    /// The provider's id.
+    fn provider_id(&self) -> i32;
+    /// Koulutusala codes, level-2 codes with their level-1 parents.
+    fn fields(&self) -> &[String];
+    /// The education type code.
+    fn education_type(&self) -> Option<&str>;
+    /// Audience codes.
+    fn audiences(&self) -> &[String];
+    /// The instances' facts.
+    fn instances(&self) -> &[InstanceDoc];
+}
+
+impl CourseFacts for SearchDocument {
+    fn provider_id(&self) -> i32 {
+        self.provider_id
+    }
+    fn fields(&self) -> &[String] {
+        &self.fields
+    }
+    fn education_type(&self) -> Option<&str> {
+        self.education_type.as_deref()
+    }
+    fn audiences(&self) -> &[String] {
+        &self.audiences
+    }
+    fn instances(&self) -> &[InstanceDoc] {
+        &self.instances
+    }
+}
+
 fn any_of(wanted: &[String], have: &[String]) -> bool {
     wanted.is_empty() || wanted.iter().any(|w| have.contains(w))
 }
@@ -18,12 +50,24 @@ fn codes<T: Copy>(values: &[T], code: fn(T) -> &'static str) -> Vec<String> {
     values.iter().map(|v| code(*v).to_string()).collect()
 }
 
-/// The filter with one facet's own condition removed.
+/// True for facets counted from instances; the others describe the course.
+pub fn is_instance_facet(facet: Facet) -> bool {
+    !matches!(
+        facet,
+        Facet::FieldOfEducation | Facet::EducationType | Facet::Provider | Facet::Audience
+    )
+}
+
+/// The filter with one facet's own condition removed. Municipalities and
+/// regions are one group (a place matches either), so the facet of either
+/// ignores both.
 pub fn without(filter: &CourseFilter, facet: Facet) -> CourseFilter {
     let mut f = filter.clone();
     match facet {
-        Facet::Municipality => f.municipalities.clear(),
-        Facet::Region => f.regions.clear(),
+        Facet::Municipality | Facet::Region => {
+            f.municipalities.clear();
+            f.regions.clear();
+        }
         Facet::FieldOfEducation => f.fields_of_education.clear(),
         Facet::EducationType => f.education_types.clear(),
         Facet::TeachingMode => f.teaching_modes.clear(),
@@ -38,14 +82,14 @@ pub fn without(filter: &CourseFilter, facet: Facet) -> CourseFilter {
     f
 }
 
-pub(crate) fn course_matches(doc: &SearchDocument, f: &CourseFilter) -> bool {
-    (f.providers.is_empty() || f.providers.contains(&doc.provider_id))
-        && any_of(
-            &codes(&f.education_types, |t| t.code()),
-            &doc.education_type.clone().into_iter().collect::<Vec<_>>(),
-        )
-        && any_of(&f.fields_of_education, &doc.fields)
-        && any_of(&codes(&f.audiences, |a| a.code()), &doc.audiences)
+pub(crate) fn course_matches(doc: &impl CourseFacts, f: &CourseFilter) -> bool {
+    (f.providers.is_empty() || f.providers.contains(&doc.provider_id()))
+        && (f.education_types.is_empty()
+            || doc
+                .education_type()
+                .is_some_and(|t| f.education_types.iter().any(|w| w.code() == t)))
+        && any_of(&f.fields_of_education, doc.fields())
+        && any_of(&codes(&f.audiences, |a| a.code()), doc.audiences())
 }
 
 pub(crate) fn instance_matches(i: &InstanceDoc, f: &CourseFilter, today: NaiveDate) -> bool {
@@ -78,7 +122,7 @@ pub(crate) fn instance_matches(i: &InstanceDoc, f: &CourseFilter, today: NaiveDa
 
 /// The instances of `doc` that match, or None when the course does not.
 pub fn matching_instances(
-    doc: &SearchDocument,
+    doc: &impl CourseFacts,
     f: &CourseFilter,
     today: NaiveDate,
 ) -> Option<Vec<i32>> {
@@ -86,7 +130,7 @@ pub fn matching_instances(
         return None;
     }
     let ids: Vec<i32> = doc
-        .instances
+        .instances()
         .iter()
         .filter(|i| instance_matches(i, f, today))
         .map(|i| i.id)
@@ -99,16 +143,20 @@ pub fn matching_instances(
 
 /// The values a course has for a facet, from its matching instances.
 fn values(
-    doc: &SearchDocument,
+    doc: &impl CourseFacts,
     instances: &[&InstanceDoc],
     facet: Facet,
     today: NaiveDate,
 ) -> Vec<String> {
     let mut out: Vec<String> = match facet {
-        Facet::FieldOfEducation => doc.fields.clone(),
-        Facet::EducationType => doc.education_type.clone().into_iter().collect(),
-        Facet::Provider => vec![doc.provider_id.to_string()],
-        Facet::Audience => doc.audiences.clone(),
+        Facet::FieldOfEducation => doc.fields().to_vec(),
+        Facet::EducationType => doc
+            .education_type()
+            .map(str::to_string)
+            .into_iter()
+            .collect(),
+        Facet::Provider => vec![doc.provider_id().to_string()],
+        Facet::Audience => doc.audiences().to_vec(),
         Facet::Municipality => instances
             .iter()
             .filter_map(|i| i.municipality.clone())
@@ -137,31 +185,41 @@ fn values(
 
 /// Counts per value of `facet` over `docs`, applying every filter but the
 /// facet's own; values of the whole index are kept with zero counts.
-pub fn count<'a>(
-    all: impl Iterator<Item = &'a SearchDocument>,
-    candidates: impl Iterator<Item = &'a SearchDocument>,
+pub fn count<'a, D: CourseFacts + 'a>(
+    all: impl Iterator<Item = &'a D>,
+    candidates: impl Iterator<Item = &'a D>,
     filter: &CourseFilter,
     facet: Facet,
     today: NaiveDate,
 ) -> Vec<(String, u64)> {
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     for doc in all {
-        let everything: Vec<&InstanceDoc> = doc.instances.iter().collect();
+        let everything: Vec<&InstanceDoc> = doc.instances().iter().collect();
         for v in values(doc, &everything, facet, today) {
             counts.entry(v).or_insert(0);
         }
     }
-    if matches!(facet, Facet::Free | Facet::ApplicationOpen) {
-        counts.entry("true".into()).or_insert(0);
-        counts.entry("false".into()).or_insert(0);
-    }
+    tally(&mut counts, candidates, filter, facet, today);
+    complete(&mut counts, filter, facet);
+    counts.into_iter().collect()
+}
+
+/// Adds to `counts` the courses among `candidates` that match every filter
+/// but the facet's own, once per value their matching instances have.
+pub fn tally<'a, D: CourseFacts + 'a>(
+    counts: &mut BTreeMap<String, u64>,
+    candidates: impl Iterator<Item = &'a D>,
+    filter: &CourseFilter,
+    facet: Facet,
+    today: NaiveDate,
+) {
     let relaxed = without(filter, facet);
     for doc in candidates {
         let Some(ids) = matching_instances(doc, &relaxed, today) else {
             continue;
         };
         let instances: Vec<&InstanceDoc> = doc
-            .instances
+            .instances()
             .iter()
             .filter(|i| ids.contains(&i.id))
             .collect();
@@ -169,10 +227,18 @@ pub fn count<'a>(
             *counts.entry(v).or_insert(0) += 1;
         }
     }
+}
+
+/// Adds the values every count of `facet` shows even when nothing has them:
+/// both answers of a yes/no facet, and the values the filter selects.
+pub fn complete(counts: &mut BTreeMap<String, u64>, filter: &CourseFilter, facet: Facet) {
+    if matches!(facet, Facet::Free | Facet::ApplicationOpen) {
+        counts.entry("true".into()).or_insert(0);
+        counts.entry("false".into()).or_insert(0);
+    }
     for selected in selected_values(filter, facet) {
         counts.entry(selected).or_insert(0);
     }
-    counts.into_iter().collect()
 }
 
 fn selected_values(f: &CourseFilter, facet: Facet) -> Vec<String> {

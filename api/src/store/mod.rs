@@ -24,7 +24,7 @@ pub use courses::{CourseOrder, CoursePage, OrderDirection, PageRequest};
 pub use edit::{Keep, ScheduleReport};
 pub use guidance::GuidanceFilter;
 pub use keys::{IdentifyError, KeyRow, NewKey};
-pub use outbox::{CourseBundle, PendingChange};
+pub use outbox::{CourseBundle, PendingChange, RebuildRequest};
 pub use records::location_record;
 pub use rows::*;
 pub use write::{
