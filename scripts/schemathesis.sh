@@ -24,6 +24,7 @@ set +e
   --checks not_a_server_error \
   --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-150}" \
   --seed 42 \
+  --generation-database none \
   --workers 2 \
   --request-timeout 20 \
   --no-color \

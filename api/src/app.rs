@@ -79,6 +79,7 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
         .await
         .context("bringing the search index up to date")?;
     let worker = search.clone().spawn_worker();
+    let scheduler = spawn_scheduler(store.clone(), search.clone());
     let listener = TcpListener::bind(settings.bind)
         .with_context(|| format!("binding TARJOTIN_BIND={}", settings.bind))?;
     let schema = build_schema(store.clone(), search.clone(), Clock::Helsinki);
@@ -88,7 +89,8 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     // The server stops on SIGINT or SIGTERM: it stops accepting, lets
     // in-flight requests finish (up to the shutdown timeout) and returns.
     running.server.await?;
-    tracing::info!("server stopped; stopping the indexing worker");
+    tracing::info!("server stopped; stopping the scheduler and the indexing worker");
+    scheduler.abort();
     worker.stop(settings.http.shutdown_timeout).await;
     Ok(())
 }
@@ -107,6 +109,37 @@ pub async fn http_options(settings: &Settings) -> anyhow::Result<HttpOptions> {
     Ok(HttpOptions {
         limiter: Some(Arc::new(RateLimiter::shared(config, redis))),
         settings: http,
+    })
+}
+
+/// How often scheduled publications and archivings are looked for.
+const SCHEDULE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Applies `publishAt` and `archiveAt` as their time comes, until the process stops.
+pub fn spawn_scheduler(store: Store, search: Arc<SearchService>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut warned = std::collections::HashSet::new();
+        let mut tick = tokio::time::interval(SCHEDULE_EVERY);
+        loop {
+            tick.tick().await;
+            match store.apply_schedules(chrono::Utc::now()).await {
+                Ok(report) => {
+                    if !report.published.is_empty() || !report.archived.is_empty() {
+                        tracing::info!(published = ?report.published, archived = ?report.archived, "applied scheduled publication");
+                        search.kick();
+                    }
+                    for (course, reason) in report.incomplete {
+                        // Once per process: it is retried every tick until complete.
+                        if warned.insert(course.clone()) {
+                            tracing::warn!(course.external_id = %course, %reason, "a course due for publication is not complete; it stays a draft");
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "applying scheduled publication failed; will retry")
+                }
+            }
+        }
     })
 }
 

@@ -10,6 +10,7 @@ pub mod graphql;
 pub mod http;
 pub mod importer;
 pub mod ingest;
+pub mod keys_cli;
 pub mod metrics;
 pub mod ratelimit;
 pub mod search;

@@ -15,6 +15,7 @@ mod ops;
 mod oracle;
 mod outage;
 mod pagination;
+mod partner;
 mod read_api;
 mod redis_limits;
 mod reindex;

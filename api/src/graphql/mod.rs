@@ -14,16 +14,17 @@ mod ids;
 pub mod limits;
 mod loaders;
 pub(crate) mod pagination;
+mod partner;
 pub mod persisted;
 mod prefetch;
-mod query;
+pub(crate) mod query;
 mod scalars;
 mod search;
 mod types;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Request, Response, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Request, Response, Schema};
 
 pub use context::Clock;
 pub use errors::label_errors;
@@ -33,10 +34,14 @@ use crate::store::Store;
 
 /// Every read of the public API.
 #[derive(MergedObject, Default)]
-pub struct Query(query::QueryRoot, search::SearchQuery);
+pub struct Query(query::QueryRoot, search::SearchQuery, partner::PartnerQuery);
+
+/// Every write of the partner API.
+#[derive(MergedObject, Default)]
+pub struct Mutation(partner::PartnerMutation);
 
 /// The schema type.
-pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// A backstop for documents run without the gate (in-process callers); over
 /// HTTP the gate applies the configured depth first, with its own code.
@@ -44,7 +49,7 @@ const MAX_DEPTH: usize = 64;
 
 /// Builds the schema once; clone it into every worker.
 pub fn build_schema(store: Store, search: Arc<SearchService>, clock: Clock) -> AppSchema {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(store)
         .data(search)
         .data(clock)
@@ -71,6 +76,6 @@ pub async fn execute_checked(
 
 /// The schema in SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    let schema = Schema::build(Query::default(), EmptyMutation, EmptySubscription).finish();
+    let schema = Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish();
     schema.sdl()
 }

@@ -8,18 +8,27 @@ use actix_web::http::header::{HeaderMap, AUTHORIZATION};
 use actix_web::HttpRequest;
 
 use crate::config::IpNet;
+use crate::domain::Caller;
 use crate::ratelimit::RateSubject;
 
-/// Whose bucket the request draws from.
-///
-/// This is the one place where a caller's identity becomes a rate-limit
-/// subject. Requests are anonymous, and limited by client address, until API
-/// keys are checked: then a request with a valid key becomes
-/// `RateSubject::Key { id: <the key's id>, capacity: <the key's bucket size> }`
-/// here, and nothing else in the limiter changes.
-pub fn rate_subject(req: &HttpRequest, trusted_proxies: &[IpNet]) -> RateSubject {
-    let peer = req.peer_addr().map(|a| a.ip());
-    RateSubject::Ip(client_ip(peer, req.headers(), trusted_proxies))
+/// Whose bucket the request draws from: the API key's, or, for anonymous
+/// callers (and requests refused before their key was checked), the client
+/// address's. Per-key bucket sizes are the default until keys carry one.
+pub fn rate_subject(
+    req: &HttpRequest,
+    caller: Option<&Caller>,
+    trusted_proxies: &[IpNet],
+) -> RateSubject {
+    match caller {
+        Some(Caller::Partner { key_id, .. }) | Some(Caller::Admin { key_id }) => RateSubject::Key {
+            id: key_id.to_string(),
+            capacity: None,
+        },
+        Some(Caller::Anonymous) | None => {
+            let peer = req.peer_addr().map(|a| a.ip());
+            RateSubject::Ip(client_ip(peer, req.headers(), trusted_proxies))
+        }
+    }
 }
 
 /// Whether the request carries credentials; such answers are never cached

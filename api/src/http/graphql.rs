@@ -199,6 +199,12 @@ async fn run(
             return answer(charged(req, services, media, refusal).await);
         }
     };
+    // A header that names no valid key is refused; it never falls back to
+    // anonymous.
+    let caller = match super::auth::caller(req, &services.store).await {
+        Ok(caller) => caller,
+        Err(refused) => return answer(refused),
+    };
     let variables =
         async_graphql::Variables::from_json(Value::Object(variables.unwrap_or_default()));
     let checked = services
@@ -229,7 +235,7 @@ async fn run(
         Ok(_) => requested.max(1),
         Err(_) => 1,
     };
-    let subject = rate_subject(req, &services.settings.trusted_proxies);
+    let subject = rate_subject(req, Some(&caller), &services.settings.trusted_proxies);
     let decision = match &services.limiter {
         Some(limiter) => Some(limiter.take(&subject, charge).await),
         None => None,
@@ -268,7 +274,9 @@ async fn run(
     if let Some(hash) = resolved.register.clone() {
         services.apq.register(hash, Arc::clone(&resolved.query));
     }
-    let mut request = async_graphql::Request::new(resolved.query.to_string()).variables(variables);
+    let mut request = async_graphql::Request::new(resolved.query.to_string())
+        .variables(variables)
+        .data(caller);
     if let Some(name) = operation_name {
         request = request.operation_name(name);
     }

@@ -2,6 +2,7 @@
 //! Thin: every request goes through the gate and the rate limiter to the
 //! schema and straight back.
 
+pub mod auth;
 mod caching;
 mod client;
 mod graphql;

@@ -130,7 +130,7 @@ pub async fn charged(
     let Some(limiter) = &services.limiter else {
         return refuse(media, refusal, CostReport::default(), None);
     };
-    let subject = rate_subject(req, &services.settings.trusted_proxies);
+    let subject = rate_subject(req, None, &services.settings.trusted_proxies);
     let decision = limiter.take(&subject, 1).await;
     let cost = CostReport {
         requested: 0,

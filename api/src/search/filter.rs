@@ -116,6 +116,8 @@ pub(crate) fn instance_matches(i: &InstanceDoc, f: &CourseFilter, today: NaiveDa
             .is_none_or(|d| i.flexible_start || i.start_date.is_some_and(|s| s <= d))
         && f.application_open
             .is_none_or(|open| i.open_on(today) == open)
+        && f.upcoming
+            .is_none_or(|u| crate::domain::is_upcoming(i.end_date, today) == u)
 }
 
 /// The instances of `doc` that match, or None when the course does not.

@@ -1,11 +1,16 @@
 //! The only place that touches sea-orm entities, queries and transactions.
 
 mod census;
+mod changes;
 mod courses;
+mod edit;
 mod guidance;
+mod keys;
 mod organisations;
-mod outbox;
+pub(crate) mod outbox;
+mod records;
 mod rows;
+mod schedule;
 mod write;
 
 use std::sync::Arc;
@@ -16,11 +21,18 @@ use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
 
 pub use census::Census;
+pub use changes::{ChangeEntry, ChangeQuery};
 pub use courses::{CourseOrder, CoursePage, OrderDirection, PageRequest};
+pub use edit::{Keep, ScheduleReport};
 pub use guidance::GuidanceFilter;
+pub use keys::{IdentifyError, KeyRow, NewKey};
 pub use outbox::{CourseBundle, PendingChange, RebuildRequest};
+pub use records::location_record;
 pub use rows::*;
-pub use write::{CatalogueWriter, DryRun, Outcome, WriteError};
+pub use write::{
+    changed_field_name, CatalogueWriter, DryRun, EntityKind, Operation, Outcome, ScopedWriter,
+    WriteError, WriteOptions,
+};
 
 /// Errors of the store that are not a caller's mistake.
 #[derive(Debug, thiserror::Error)]
