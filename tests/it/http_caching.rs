@@ -3,6 +3,8 @@
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use tarjotin_api::domain::Role;
+
 use super::server::{client, code, send, Server, GQL};
 
 fn sha256(text: &str) -> String {
@@ -50,14 +52,24 @@ async fn posts_errors_and_authenticated_requests_are_never_cached_publicly() {
     let (_, headers, _) = server.query("{ regions { code } }").await;
     assert_eq!(headers["cache-control"], "no-store");
     assert!(headers.get("etag").is_none());
-    let (_, headers, _) = send(
+    let (token, _) = server.app.key(Role::Admin, None).await;
+    let (status, headers, _) = send(
         client()
             .get(server.url("/graphql"))
             .query(&[("query", "{ regions { code } }")])
-            .header("authorization", "Bearer some-key"),
+            .header("authorization", format!("Bearer {token}")),
     )
     .await;
+    assert_eq!(status, 200);
     assert_eq!(headers["cache-control"], "private, no-store");
+    let (status, _, body) = send(
+        client()
+            .get(server.url("/graphql"))
+            .query(&[("query", "{ regions { code } }")])
+            .header("authorization", "Bearer not-a-key"),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"));
     let (_, headers, _) = send(
         client()
             .get(server.url("/graphql"))

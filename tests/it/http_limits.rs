@@ -9,6 +9,8 @@ use tarjotin_api::config::{HttpSettings, IpNet};
 use tarjotin_api::graphql::limits::QueryLimits;
 use tarjotin_api::ratelimit::RateConfig;
 
+use tarjotin_api::domain::Role;
+
 use super::server::{code, send, Server, GQL};
 
 const TEN_TIMES_THE_MAXIMUM: &str =
@@ -165,5 +167,27 @@ async fn forwarded_addresses_get_buckets_of_their_own_only_behind_trusted_proxie
         send(from("203.0.113.2")).await.0,
         429,
         "a forged header must not buy a new bucket"
+    );
+}
+
+#[tokio::test]
+async fn a_caller_with_an_api_key_draws_from_the_keys_bucket_not_the_addresss() {
+    let server = Server::demo_with(small_bucket(30, 1)).await;
+    let query = json!({ "query": "{ courses(first: 20) { nodes { name } } }" });
+    assert_eq!(send(server.post(GQL, query.clone())).await.0, 200);
+    assert_eq!(send(server.post(GQL, query.clone())).await.0, 429);
+    let (token, _) = server.app.key(Role::Admin, None).await;
+    let with_key = || {
+        server
+            .post(GQL, query.clone())
+            .header("authorization", format!("Bearer {token}"))
+    };
+    let (status, headers, body) = send(with_key()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(headers["x-ratelimit-remaining"], "9");
+    assert_eq!(
+        send(with_key()).await.0,
+        429,
+        "the key's own bucket is spent too"
     );
 }
