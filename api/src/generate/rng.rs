@@ -33,7 +33,7 @@ impl Rng {
         if n == 0 {
             return 0;
         }
-        ((self.next() >> 11) as u128 * n as u128 >> 53) as usize
+        (((self.next() >> 11) as u128 * n as u128) >> 53) as usize
     }
 
     /// A number in `lo..=hi`.
