@@ -152,7 +152,10 @@ async fn main() {
     let engine = Arc::new(EmbeddedEngine::new());
     let search = SearchService::new(engine.clone(), store.clone());
     let started = Instant::now();
-    let docs_n = search.rebuild().await.expect("rebuild");
+    let docs_n = search
+        .rebuild(&tarjotin_api::search::Unwatched)
+        .await
+        .expect("rebuild");
     let service_s = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let bundles = store.course_bundles(None).await.expect("bundles");
@@ -164,7 +167,10 @@ async fn main() {
     let read_s = started.elapsed().as_secs_f64();
     let bulk_engine = EmbeddedEngine::new();
     let started = Instant::now();
-    bulk_engine.rebuild(docs).await.expect("bulk load");
+    bulk_engine
+        .rebuild(docs, &tarjotin_api::search::Unwatched)
+        .await
+        .expect("bulk load");
     let bulk_s = started.elapsed().as_secs_f64();
     drop(bulk_engine);
     let rebuild = json!({

@@ -80,7 +80,10 @@ async fn main() {
     import(&store, &demo(), &mut report, &Silent).await.unwrap();
     let engine = Arc::new(EmbeddedEngine::new());
     let search = SearchService::new(engine.clone(), store.clone());
-    search.rebuild().await.unwrap();
+    search
+        .rebuild(&tarjotin_api::search::Unwatched)
+        .await
+        .unwrap();
     let queries = Arc::new(queries());
     let analyzer = tarjotin_api::finnish::analyzer();
     println!("search benchmark: {} queries in the mix, {} documents, analyser {:?}, {CONCURRENCY} concurrent clients, {}s each",

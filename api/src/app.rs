@@ -73,9 +73,9 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("TARJOTIN_ANALYZER=voikko: {e}"))?;
     tracing::info!(analyzer = ?analyzer.backend(), engine = search.engine().name(), "building the search index");
     search
-        .rebuild()
+        .start()
         .await
-        .context("building the search index")?;
+        .context("bringing the search index up to date")?;
     search.clone().spawn_worker();
     let listener = TcpListener::bind(settings.bind)
         .with_context(|| format!("binding TARJOTIN_BIND={}", settings.bind))?;

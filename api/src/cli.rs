@@ -3,12 +3,21 @@
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Settings;
 use crate::importer::{import_paths, Progress};
+use crate::search::service::SearchService;
+use crate::search::RebuildProgress;
+use crate::store::Store;
+
+/// How long a running server has to take up a rebuild request.
+const PICKUP: Duration = Duration::from_secs(15);
+/// How often the state of a rebuild request is looked at.
+const POLL: Duration = Duration::from_millis(250);
 
 /// Tarjotin: the adult-education courses and guidance services of a region,
 /// behind one public GraphQL API.
@@ -35,7 +44,9 @@ pub enum Command {
     /// Create or update the database schema, then exit.
     Migrate,
     /// Rebuild the search index from the database into a fresh index and
-    /// swap it in (Meilisearch); the old index serves until the swap.
+    /// swap it in; the old index serves until the swap. With Meilisearch
+    /// this process builds it; the embedded engine's index lives in the
+    /// running server, which is asked to rebuild it.
     Reindex,
     /// Import schema.org JSON-LD Lines feeds (organisations, courses with
     /// instances, guidance services). Records are upserted by their @id;
@@ -86,6 +97,19 @@ impl Bar {
     }
 }
 
+impl RebuildProgress for Bar {
+    fn indexed(&self, done: usize, total: usize) {
+        if self.0.is_hidden() {
+            if done == total || done.is_multiple_of(10_000) {
+                eprintln!("indexed {done}/{total} courses");
+            }
+            return;
+        }
+        self.0.set_length(total as u64);
+        self.0.set_position(done as u64);
+    }
+}
+
 impl Progress for Bar {
     fn start(&self, label: &str, total: u64) {
         if self.0.is_hidden() {
@@ -120,29 +144,7 @@ pub async fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<i32> {
             println!("database is up to date");
             Ok(0)
         }
-        Command::Reindex => {
-            let store = crate::app::open_store(&settings).await?;
-            crate::finnish::init(settings.analyzer)
-                .map_err(|e| anyhow::anyhow!("TARJOTIN_ANALYZER=voikko: {e}"))?;
-            let started = std::time::Instant::now();
-            let engine = crate::app::search_engine(&settings).await?;
-            if engine.name() == "embedded" {
-                let n = crate::app::check_documents(&store).await?;
-                println!(
-                    "{n} search documents build without errors. The embedded engine keeps its index in the \
-                     server's memory: a running server rebuilds it when it starts and keeps it current from \
-                     the outbox, so there is nothing to swap from here."
-                );
-            } else {
-                let search = crate::search::service::SearchService::new(engine, store);
-                let n = search.rebuild().await?;
-                println!(
-                    "reindexed {n} courses into a fresh index and swapped it in, in {:.1} s",
-                    started.elapsed().as_secs_f64()
-                );
-            }
-            Ok(0)
-        }
+        Command::Reindex => reindex(&settings).await,
         Command::Generate {
             courses,
             instances,
@@ -168,5 +170,77 @@ pub async fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<i32> {
             }
             Ok(report.exit_code())
         }
+    }
+}
+
+/// `tarjotin reindex`: a fresh index swapped in, built here (Meilisearch) or
+/// by the running server that holds it (the embedded engine).
+async fn reindex(settings: &Settings) -> anyhow::Result<i32> {
+    let store = crate::app::open_store(settings).await?;
+    crate::finnish::init(settings.analyzer)
+        .map_err(|e| anyhow::anyhow!("TARJOTIN_ANALYZER=voikko: {e}"))?;
+    let started = Instant::now();
+    let engine = crate::app::search_engine(settings).await?;
+    if engine.name() != "embedded" {
+        let search = SearchService::new(engine, store);
+        let bar = Bar::new();
+        bar.start("indexing", 0);
+        let n = search.rebuild(&bar).await?;
+        bar.finish();
+        println!(
+            "reindexed {n} courses into a fresh index and swapped it in, in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(0);
+    }
+    let n = crate::app::check_documents(&store).await?;
+    println!("{n} search documents build without errors");
+    ask_the_server(&store, started).await
+}
+
+/// Asks the running server to rebuild its embedded index and waits for it.
+async fn ask_the_server(store: &Store, started: Instant) -> anyhow::Result<i32> {
+    let id = store.request_rebuild().await?;
+    let spinner = if std::io::stderr().is_terminal() {
+        ProgressBar::new_spinner()
+    } else {
+        ProgressBar::hidden()
+    };
+    spinner.set_message("waiting for the server to rebuild its index");
+    loop {
+        spinner.tick();
+        let state = store
+            .rebuild_request(id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the rebuild request {id} disappeared"))?;
+        if state.finished {
+            spinner.finish_and_clear();
+            return Ok(match state.error {
+                None => {
+                    println!(
+                        "the server rebuilt its index ({} courses) and swapped it in, in {:.1} s",
+                        state.documents.unwrap_or(0),
+                        started.elapsed().as_secs_f64()
+                    );
+                    0
+                }
+                Some(error) => {
+                    eprintln!("the server could not rebuild its index: {error}");
+                    1
+                }
+            });
+        }
+        if !state.started && started.elapsed() > PICKUP {
+            store.withdraw_rebuild_request(id).await?;
+            spinner.finish_and_clear();
+            println!(
+                "no server took up the request within {} s. The embedded engine keeps its index in \
+                 the memory of the server, which builds it from the database when it starts: with \
+                 no server running there is nothing to rebuild.",
+                PICKUP.as_secs()
+            );
+            return Ok(0);
+        }
+        tokio::time::sleep(POLL).await;
     }
 }

@@ -10,4 +10,5 @@ pub mod instance_tag;
 pub mod location;
 pub mod organisation;
 pub mod search_outbox;
+pub mod search_rebuild;
 pub mod service_tag;

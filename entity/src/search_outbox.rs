@@ -1,4 +1,5 @@
-//! A change to searchable content that the search engine has not yet confirmed.
+//! A change to searchable content: pending until the search engine confirms
+//! it, then kept for a while so that a rebuild can replay it.
 
 use sea_orm::entity::prelude::*;
 
@@ -12,6 +13,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub attempts: i32,
     pub last_error: Option<String>,
+    /// When the engine confirmed the change; None while it is pending.
+    pub applied_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

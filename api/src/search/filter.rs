@@ -2,7 +2,7 @@
 //! the database listing: a course matches when one of its instances matches
 //! every instance filter.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
@@ -10,16 +10,60 @@ use crate::codes::code_sets;
 use crate::domain::CourseFilter;
 use crate::search::{Facet, InstanceDoc, SearchDocument};
 
+/// The filterable facts of a course, however an engine keeps its documents.
+pub trait CourseFacts {
+    /// The provider's id.
+    fn provider_id(&self) -> i32;
+    /// Koulutusala codes, level-2 codes with their level-1 parents.
+    fn fields(&self) -> &[String];
+    /// The education type code.
+    fn education_type(&self) -> Option<&str>;
+    /// Audience codes.
+    fn audiences(&self) -> &[String];
+    /// The instances' facts.
+    fn instances(&self) -> &[InstanceDoc];
+}
+
+impl CourseFacts for SearchDocument {
+    fn provider_id(&self) -> i32 {
+        self.provider_id
+    }
+    fn fields(&self) -> &[String] {
+        &self.fields
+    }
+    fn education_type(&self) -> Option<&str> {
+        self.education_type.as_deref()
+    }
+    fn audiences(&self) -> &[String] {
+        &self.audiences
+    }
+    fn instances(&self) -> &[InstanceDoc] {
+        &self.instances
+    }
+}
+
 fn any_of(wanted: &[String], have: &[String]) -> bool {
     wanted.is_empty() || wanted.iter().any(|w| have.contains(w))
 }
 
-/// The filter with one facet's own condition removed.
+/// True for facets counted from instances; the others describe the course.
+pub fn is_instance_facet(facet: Facet) -> bool {
+    !matches!(
+        facet,
+        Facet::FieldOfEducation | Facet::EducationType | Facet::Provider | Facet::Audience
+    )
+}
+
+/// The filter with one facet's own condition removed. Municipalities and
+/// regions are one group (a place matches either), so the facet of either
+/// ignores both.
 pub fn without(filter: &CourseFilter, facet: Facet) -> CourseFilter {
     let mut f = filter.clone();
     match facet {
-        Facet::Municipality => f.municipalities.clear(),
-        Facet::Region => f.regions.clear(),
+        Facet::Municipality | Facet::Region => {
+            f.municipalities.clear();
+            f.regions.clear();
+        }
         Facet::FieldOfEducation => f.fields_of_education.clear(),
         Facet::EducationType => f.education_types.clear(),
         Facet::TeachingMode => f.teaching_modes.clear(),
@@ -32,11 +76,6 @@ pub fn without(filter: &CourseFilter, facet: Facet) -> CourseFilter {
         Facet::Audience => f.audiences.clear(),
     }
     f
-}
-
-/// Every instance-level filter holds for `i`.
-pub(crate) fn instance_matches(i: &InstanceDoc, f: &CourseFilter, today: NaiveDate) -> bool {
-    Matcher::new(f, today).instance(i)
 }
 
 /// A filter compiled once for many documents: its codes as strings, so that
@@ -56,8 +95,8 @@ fn any_str(wanted: &[&str], have: &[String]) -> bool {
     wanted.is_empty() || wanted.iter().any(|w| have.iter().any(|h| h == w))
 }
 
-fn any_opt(wanted: &[&str], have: &Option<String>) -> bool {
-    wanted.is_empty() || have.as_deref().is_some_and(|h| wanted.contains(&h))
+fn any_opt(wanted: &[&str], have: Option<&str>) -> bool {
+    wanted.is_empty() || have.is_some_and(|h| wanted.contains(&h))
 }
 
 impl<'f> Matcher<'f> {
@@ -76,12 +115,12 @@ impl<'f> Matcher<'f> {
     }
 
     /// The course-level filters hold.
-    pub fn course(&self, doc: &SearchDocument) -> bool {
+    pub fn course(&self, doc: &impl CourseFacts) -> bool {
         let f = self.filter;
-        (f.providers.is_empty() || f.providers.contains(&doc.provider_id))
-            && any_opt(&self.education_types, &doc.education_type)
-            && any_of(&f.fields_of_education, &doc.fields)
-            && any_str(&self.audiences, &doc.audiences)
+        (f.providers.is_empty() || f.providers.contains(&doc.provider_id()))
+            && any_opt(&self.education_types, doc.education_type())
+            && any_of(&f.fields_of_education, doc.fields())
+            && any_str(&self.audiences, doc.audiences())
     }
 
     /// Every instance-level filter holds for `i`.
@@ -96,7 +135,7 @@ impl<'f> Matcher<'f> {
             && any_str(&self.modes, &i.modes)
             && any_of(&f.languages, &i.languages)
             && (!f.free_only || i.price_cents == Some(0))
-            && any_opt(&self.funding, &i.funding)
+            && any_opt(&self.funding, i.funding.as_deref())
             && any_str(&self.times, &i.times_of_day)
             && f.starts_after
                 .is_none_or(|d| i.flexible_start || i.start_date.is_some_and(|s| s >= d))
@@ -108,18 +147,18 @@ impl<'f> Matcher<'f> {
 
     /// The course matches: its course filters hold, and one instance matches
     /// when instances are filtered.
-    pub fn matches(&self, doc: &SearchDocument) -> bool {
+    pub fn matches(&self, doc: &impl CourseFacts) -> bool {
         self.course(doc)
-            && (!self.instance_filters || doc.instances.iter().any(|i| self.instance(i)))
+            && (!self.instance_filters || doc.instances().iter().any(|i| self.instance(i)))
     }
 
     /// The instances of `doc` that match, or None when the course does not.
-    pub fn matching_instances(&self, doc: &SearchDocument) -> Option<Vec<i32>> {
+    pub fn matching_instances(&self, doc: &impl CourseFacts) -> Option<Vec<i32>> {
         if !self.course(doc) {
             return None;
         }
         let ids: Vec<i32> = doc
-            .instances
+            .instances()
             .iter()
             .filter(|i| self.instance(i))
             .map(|i| i.id)
@@ -133,28 +172,36 @@ impl<'f> Matcher<'f> {
 
 /// The instances of `doc` that match, or None when the course does not.
 pub fn matching_instances(
-    doc: &SearchDocument,
+    doc: &impl CourseFacts,
     f: &CourseFilter,
     today: NaiveDate,
 ) -> Option<Vec<i32>> {
     Matcher::new(f, today).matching_instances(doc)
 }
 
-/// Calls `each` with every value a course has for a facet, from the
-/// instances the matcher lets through (each value once per course).
-fn each_value<'d>(
-    doc: &'d SearchDocument,
+fn bool_str(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// Puts into `seen` every value a course has for a (non-provider) facet,
+/// from the instances the matcher lets through, each once.
+fn each_value<'d, D: CourseFacts>(
+    doc: &'d D,
     m: &Matcher<'_>,
     facet: Facet,
     today: NaiveDate,
     seen: &mut Vec<&'d str>,
 ) {
     seen.clear();
-    let instances = doc.instances.iter().filter(|i| m.instance(i));
+    let instances = doc.instances().iter().filter(|i| m.instance(i));
     match facet {
-        Facet::FieldOfEducation => seen.extend(doc.fields.iter().map(String::as_str)),
-        Facet::EducationType => seen.extend(doc.education_type.as_deref()),
-        Facet::Audience => seen.extend(doc.audiences.iter().map(String::as_str)),
+        Facet::FieldOfEducation => seen.extend(doc.fields().iter().map(String::as_str)),
+        Facet::EducationType => seen.extend(doc.education_type()),
+        Facet::Audience => seen.extend(doc.audiences().iter().map(String::as_str)),
         Facet::Provider => {}
         Facet::Municipality => seen.extend(instances.filter_map(|i| i.municipality.as_deref())),
         Facet::Region => seen.extend(instances.filter_map(|i| i.region.as_deref())),
@@ -175,73 +222,84 @@ fn each_value<'d>(
     seen.dedup();
 }
 
-fn bool_str(b: bool) -> &'static str {
-    if b {
-        "true"
-    } else {
-        "false"
-    }
-}
-
-/// The values a course has for a facet over all its instances, for the
-/// index's list of every value.
-pub fn all_values(doc: &SearchDocument, facet: Facet) -> Vec<String> {
-    let everything = CourseFilter::default();
-    let m = Matcher::new(&everything, NaiveDate::MIN);
+/// The values a course has for a facet over all its instances (none for
+/// the yes/no facets, whose two values are always shown), for an index's
+/// list of every value.
+pub fn all_values(doc: &impl CourseFacts, facet: Facet) -> Vec<String> {
     if facet == Facet::Provider {
-        return vec![doc.provider_id.to_string()];
+        return vec![doc.provider_id().to_string()];
     }
     if matches!(facet, Facet::Free | Facet::ApplicationOpen) {
         return Vec::new();
     }
+    let everything = CourseFilter::default();
+    let m = Matcher::new(&everything, NaiveDate::MIN);
     let mut seen = Vec::new();
     each_value(doc, &m, facet, NaiveDate::MIN, &mut seen);
     seen.into_iter().map(String::from).collect()
 }
 
-/// Counts per value of `facet` over the `candidates`, applying every filter
-/// but the facet's own; every value of `universe` (the whole index's) is
-/// kept, with zero counts.
-pub fn count<'a>(
+/// Counts per value of `facet` over `candidates`, applying every filter but
+/// the facet's own; every value of `universe` (the whole index's) is kept,
+/// with zero counts.
+pub fn count<'a, D: CourseFacts + 'a>(
     universe: impl Iterator<Item = &'a str>,
-    candidates: impl Iterator<Item = &'a SearchDocument>,
+    candidates: impl Iterator<Item = &'a D>,
     filter: &CourseFilter,
     facet: Facet,
     today: NaiveDate,
 ) -> Vec<(String, u64)> {
+    let mut counts: BTreeMap<String, u64> = universe.map(|v| (v.to_string(), 0)).collect();
+    tally(&mut counts, candidates, filter, facet, today);
+    complete(&mut counts, filter, facet);
+    counts.into_iter().collect()
+}
+
+/// Adds to `counts` the courses among `candidates` that match every filter
+/// but the facet's own, once per value their matching instances have.
+pub fn tally<'a, D: CourseFacts + 'a>(
+    counts: &mut BTreeMap<String, u64>,
+    candidates: impl Iterator<Item = &'a D>,
+    filter: &CourseFilter,
+    facet: Facet,
+    today: NaiveDate,
+) {
     let relaxed = without(filter, facet);
     let m = Matcher::new(&relaxed, today);
-    let mut counts: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
-    let mut providers: std::collections::HashMap<i32, u64> = std::collections::HashMap::new();
+    let mut found: HashMap<&str, u64> = HashMap::new();
+    let mut providers: HashMap<i32, u64> = HashMap::new();
     let mut seen = Vec::new();
     for doc in candidates {
         if !m.matches(doc) {
             continue;
         }
         if facet == Facet::Provider {
-            *providers.entry(doc.provider_id).or_insert(0) += 1;
+            *providers.entry(doc.provider_id()).or_insert(0) += 1;
             continue;
         }
         each_value(doc, &m, facet, today, &mut seen);
         for v in &seen {
-            *counts.entry(v).or_insert(0) += 1;
+            *found.entry(v).or_insert(0) += 1;
         }
     }
-    let mut out: BTreeMap<String, u64> = universe.map(|v| (v.to_string(), 0)).collect();
-    if matches!(facet, Facet::Free | Facet::ApplicationOpen) {
-        out.entry("true".into()).or_insert(0);
-        out.entry("false".into()).or_insert(0);
-    }
-    for (v, n) in counts {
-        *out.entry(v.to_string()).or_insert(0) += n;
+    for (v, n) in found {
+        *counts.entry(v.to_string()).or_insert(0) += n;
     }
     for (id, n) in providers {
-        *out.entry(id.to_string()).or_insert(0) += n;
+        *counts.entry(id.to_string()).or_insert(0) += n;
+    }
+}
+
+/// Adds the values every count of `facet` shows even when nothing has them:
+/// both answers of a yes/no facet, and the values the filter selects.
+pub fn complete(counts: &mut BTreeMap<String, u64>, filter: &CourseFilter, facet: Facet) {
+    if matches!(facet, Facet::Free | Facet::ApplicationOpen) {
+        counts.entry("true".into()).or_insert(0);
+        counts.entry("false".into()).or_insert(0);
     }
     for selected in selected_values(filter, facet) {
-        out.entry(selected).or_insert(0);
+        counts.entry(selected).or_insert(0);
     }
-    out.into_iter().collect()
 }
 
 fn selected_values(f: &CourseFilter, facet: Facet) -> Vec<String> {

@@ -77,10 +77,26 @@ impl FilterBuilder {
         self
     }
 
-    /// `(a OR b)` of two built filters.
-    pub fn either(mut self, a: FilterBuilder, b: FilterBuilder) -> Self {
-        if let (Some(a), Some(b)) = (a.build(), b.build()) {
-            self.parts.push(format!("(({a}) OR ({b}))"));
+    /// `attr low TO high` (both ends included).
+    pub fn range(mut self, attr: &str, low: i64, high: i64) -> Self {
+        self.parts
+            .push(format!("{} {low} TO {high}", attribute(attr)));
+        self
+    }
+
+    /// `(a OR b OR ...)` of the alternatives that are not empty; nothing when
+    /// all are (an empty alternative would match everything, so the caller
+    /// decides what that means).
+    pub fn any(mut self, alternatives: impl IntoIterator<Item = FilterBuilder>) -> Self {
+        let built: Vec<String> = alternatives
+            .into_iter()
+            .filter_map(FilterBuilder::build)
+            .map(|a| format!("({a})"))
+            .collect();
+        match built.len() {
+            0 => {}
+            1 => self.parts.push(built[0].clone()),
+            _ => self.parts.push(format!("({})", built.join(" OR "))),
         }
         self
     }
@@ -161,6 +177,28 @@ mod tests {
             Some(r#"region IN ["08"] AND free = true AND start >= 20000"#)
         );
         assert_eq!(FilterBuilder::new().build(), None);
+    }
+
+    #[test]
+    fn alternatives_are_ored_and_empty_ones_dropped() {
+        let filter = FilterBuilder::new()
+            .any([
+                FilterBuilder::new().any_of("municipalities", &["285"]),
+                FilterBuilder::new().any_of::<&str>("regions", &[]),
+            ])
+            .build();
+        assert_eq!(filter.as_deref(), Some(r#"(municipalities IN ["285"])"#));
+        let filter = FilterBuilder::new()
+            .any([
+                FilterBuilder::new().range("start_days", 10, 20),
+                FilterBuilder::new().flag("flexible_start", true),
+            ])
+            .build();
+        assert_eq!(
+            filter.as_deref(),
+            Some("((start_days 10 TO 20) OR (flexible_start = true))")
+        );
+        assert_eq!(FilterBuilder::new().any([]).build(), None);
     }
 
     #[test]

@@ -125,6 +125,19 @@ pub enum SearchError {
     Rejected(String),
 }
 
+/// Sees how a rebuild goes.
+pub trait RebuildProgress: Send + Sync {
+    /// `done` of `total` documents are in the fresh index.
+    fn indexed(&self, done: usize, total: usize);
+}
+
+/// A rebuild nobody watches.
+pub struct Unwatched;
+
+impl RebuildProgress for Unwatched {
+    fn indexed(&self, _done: usize, _total: usize) {}
+}
+
 /// A search engine.
 pub trait SearchEngine: Send + Sync {
     /// A short name for logs and readiness.
@@ -132,7 +145,16 @@ pub trait SearchEngine: Send + Sync {
     /// Applies changes; returns once the engine has confirmed them.
     fn apply(&self, changes: Vec<IndexChange>) -> BoxFuture<'_, Result<(), SearchError>>;
     /// Builds a fresh index of `docs` and swaps it in; the old one serves until then.
-    fn rebuild(&self, docs: Vec<SearchDocument>) -> BoxFuture<'_, Result<(), SearchError>>;
+    fn rebuild<'a>(
+        &'a self,
+        docs: Vec<SearchDocument>,
+        progress: &'a dyn RebuildProgress,
+    ) -> BoxFuture<'a, Result<(), SearchError>>;
+    /// True when the index outlives the process and holds documents of the
+    /// current format, so that a start need not rebuild it.
+    fn is_current(&self) -> BoxFuture<'_, Result<bool, SearchError>> {
+        Box::pin(async { Ok(false) })
+    }
     /// Searches.
     fn search<'a>(
         &'a self,

@@ -1,13 +1,14 @@
-//! Keeps the engine in step with the database: a full rebuild at start (and
-//! on `tarjotin reindex`), then the outbox, applied in batches with retry and
-//! backoff; rows are deleted only after the engine confirms.
+//! Keeps the engine in step with the database: a full rebuild at start when
+//! the index does not outlive the process (or is out of date), and on
+//! `tarjotin reindex`; then the outbox, applied in batches with retry and
+//! backoff; rows are marked applied only after the engine confirms.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use super::{IndexChange, SearchDocument, SearchEngine, SearchError};
+use super::{IndexChange, RebuildProgress, SearchDocument, SearchEngine, SearchError, Unwatched};
 use crate::store::{Store, StoreError};
 
 /// Changes applied per batch.
@@ -86,23 +87,66 @@ impl SearchService {
         self.engine.suggest(prefix, lang, limit).await
     }
 
-    /// Rebuilds the whole index from the database and swaps it in; changes
-    /// the rebuild saw are cleared from the outbox. Returns the document count.
+    /// Rebuilds the whole index from the database and swaps it in. Changes
+    /// the snapshot saw are marked applied; later ones are replayed on the
+    /// fresh index, since a worker may have applied them to the old one only.
+    /// Returns the document count.
     #[tracing::instrument(skip_all)]
-    pub async fn rebuild(&self) -> Result<usize, IndexError> {
+    pub async fn rebuild(&self, progress: &dyn RebuildProgress) -> Result<usize, IndexError> {
         let seen = self.store.last_change_id().await?;
         let docs = documents(self.store.course_bundles(None).await?)?;
         let n = docs.len();
-        self.engine.rebuild(docs).await?;
+        self.engine.rebuild(docs, progress).await?;
         if let Some(id) = seen {
             self.store.confirm_changes_up_to(id).await?;
         }
+        let replayed = self.store.replay_changes_after(seen).await?;
         tracing::info!(
             documents = n,
+            replayed,
             engine = self.engine.name(),
             "search index rebuilt"
         );
+        self.kick();
         Ok(n)
+    }
+
+    /// Brings the index up to date at start: rebuilt when it does not
+    /// outlive the process or was built by another version, else caught up
+    /// from the outbox. Rebuild requests made while no server ran are served.
+    pub async fn start(&self) -> Result<(), IndexError> {
+        if self.engine.is_current().await? {
+            let applied = self.drain().await?;
+            tracing::info!(
+                applied,
+                engine = self.engine.name(),
+                "the search index is current; applied the pending changes"
+            );
+        } else {
+            self.rebuild(&Unwatched).await?;
+        }
+        if let Some(id) = self.store.open_rebuild_request().await? {
+            let documents = self.engine.count().await? as usize;
+            self.store
+                .finish_rebuild_requests(id, Ok(documents))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Serves the newest open rebuild request, if there is one.
+    async fn serve_rebuild_request(&self) -> Result<(), IndexError> {
+        let Some(id) = self.store.open_rebuild_request().await? else {
+            return Ok(());
+        };
+        self.store.start_rebuild_requests(id).await?;
+        let outcome = self.rebuild(&Unwatched).await;
+        let report = match &outcome {
+            Ok(n) => Ok(*n),
+            Err(e) => Err(e.to_string()),
+        };
+        self.store.finish_rebuild_requests(id, report).await?;
+        outcome.map(|_| ())
     }
 
     /// Applies one batch of the outbox; returns how many changes it applied.
@@ -155,13 +199,18 @@ impl SearchService {
         self.wake.notify_one();
     }
 
-    /// Runs the worker until the process stops: drains the outbox whenever
-    /// kicked or every few seconds, backing off while the engine fails.
+    /// Runs the worker until the process stops: serves rebuild requests,
+    /// drains the outbox whenever kicked or every few seconds, backing off
+    /// while the engine fails.
     pub fn spawn_worker(self: Arc<Self>) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             let mut backoff = Duration::from_millis(250);
             loop {
-                match self.drain().await {
+                let round = async {
+                    self.serve_rebuild_request().await?;
+                    self.drain().await
+                };
+                match round.await {
                     Ok(_) => {
                         backoff = Duration::from_millis(250);
                         let _ = tokio::time::timeout(POLL, self.wake.notified()).await;

@@ -16,7 +16,7 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
 
 pub use courses::{CourseOrder, CoursePage, OrderDirection, PageRequest};
 pub use guidance::GuidanceFilter;
-pub use outbox::{CourseBundle, PendingChange};
+pub use outbox::{CourseBundle, PendingChange, RebuildRequest};
 pub use rows::*;
 pub use write::{CatalogueWriter, DryRun, Outcome, WriteError};
 

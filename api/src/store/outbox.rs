@@ -1,5 +1,7 @@
-//! The search outbox: written in the same transaction as the change, read and
-//! cleared by the indexing worker.
+//! The search outbox: written in the same transaction as the change, applied
+//! by the indexing worker and marked applied when the engine confirms. Applied
+//! rows are kept for a day, so that a rebuild that raced with the worker can
+//! replay what reached only the index it replaced; then they are purged.
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -9,13 +11,25 @@ use sea_orm::{
 };
 
 use super::{CourseRow, InstanceRow, OrganisationRow, Store, StoreError};
-use entity::{course, organisation, search_outbox};
+use entity::{course, organisation, search_outbox, search_rebuild};
+
+/// How long applied changes are kept for replays.
+const RETENTION: chrono::Duration = chrono::Duration::hours(24);
 
 /// A pending change, as the worker sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingChange {
     pub id: i32,
     pub course_id: i32,
+}
+
+/// Where a rebuild request stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RebuildRequest {
+    pub started: bool,
+    pub finished: bool,
+    pub documents: Option<usize>,
+    pub error: Option<String>,
 }
 
 /// A published course with what its search document needs.
@@ -41,6 +55,7 @@ impl Store {
     /// The oldest pending changes, at most `limit`.
     pub async fn pending_changes(&self, limit: u64) -> Result<Vec<PendingChange>, StoreError> {
         let rows = search_outbox::Entity::find()
+            .filter(search_outbox::Column::AppliedAt.is_null())
             .order_by_asc(search_outbox::Column::Id)
             .limit(limit)
             .all(self.db())
@@ -54,22 +69,47 @@ impl Store {
             .collect())
     }
 
-    /// Forgets changes the engine has confirmed.
+    /// Marks changes the engine has confirmed, and purges those applied
+    /// longer ago than the retention.
     pub async fn confirm_changes(&self, ids: &[i32]) -> Result<(), StoreError> {
-        search_outbox::Entity::delete_many()
+        let now = Utc::now();
+        search_outbox::Entity::update_many()
+            .col_expr(search_outbox::Column::AppliedAt, Expr::value(now))
             .filter(search_outbox::Column::Id.is_in(ids.to_vec()))
+            .exec(self.db())
+            .await?;
+        search_outbox::Entity::delete_many()
+            .filter(search_outbox::Column::AppliedAt.lt(now - RETENTION))
             .exec(self.db())
             .await?;
         Ok(())
     }
 
-    /// Forgets every change up to `id` (after a full rebuild that saw them).
+    /// Marks every pending change up to `id` applied (a rebuild saw them).
     pub async fn confirm_changes_up_to(&self, id: i32) -> Result<(), StoreError> {
-        search_outbox::Entity::delete_many()
+        search_outbox::Entity::update_many()
+            .col_expr(search_outbox::Column::AppliedAt, Expr::value(Utc::now()))
             .filter(search_outbox::Column::Id.lte(id))
+            .filter(search_outbox::Column::AppliedAt.is_null())
             .exec(self.db())
             .await?;
         Ok(())
+    }
+
+    /// Makes every change after `id` pending again, applied or not: a rebuild
+    /// whose snapshot was read after `id` may have missed them, and a worker
+    /// may have applied them to the index the rebuild replaced.
+    pub async fn replay_changes_after(&self, id: Option<i32>) -> Result<u64, StoreError> {
+        let mut update = search_outbox::Entity::update_many()
+            .col_expr(
+                search_outbox::Column::AppliedAt,
+                Expr::value(Option::<chrono::DateTime<Utc>>::None),
+            )
+            .filter(search_outbox::Column::AppliedAt.is_not_null());
+        if let Some(id) = id {
+            update = update.filter(search_outbox::Column::Id.gt(id));
+        }
+        Ok(update.exec(self.db()).await?.rows_affected)
     }
 
     /// Notes a failed attempt on some changes.
@@ -91,21 +131,23 @@ impl Store {
 
     /// How many changes wait, the oldest one's age in seconds, and the last error.
     pub async fn outbox_status(&self) -> Result<(u64, Option<i64>, Option<String>), StoreError> {
-        let pending = search_outbox::Entity::find().count(self.db()).await?;
-        let oldest = search_outbox::Entity::find()
+        let pending =
+            || search_outbox::Entity::find().filter(search_outbox::Column::AppliedAt.is_null());
+        let count = pending().count(self.db()).await?;
+        let oldest = pending()
             .order_by_asc(search_outbox::Column::Id)
             .one(self.db())
             .await?;
         let age = oldest
             .as_ref()
             .map(|o| (Utc::now() - o.created_at).num_seconds());
-        let error = search_outbox::Entity::find()
+        let error = pending()
             .filter(search_outbox::Column::LastError.is_not_null())
             .order_by_desc(search_outbox::Column::Id)
             .one(self.db())
             .await?
             .and_then(|r| r.last_error);
-        Ok((pending, age, error))
+        Ok((count, age, error))
     }
 
     /// The newest outbox id, if any.
@@ -115,6 +157,82 @@ impl Store {
             .one(self.db())
             .await?
             .map(|r| r.id))
+    }
+
+    /// Asks the server that holds the index to rebuild it; returns the request's id.
+    pub async fn request_rebuild(&self) -> Result<i32, StoreError> {
+        let row = search_rebuild::ActiveModel {
+            requested_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(self.db())
+        .await?;
+        Ok(row.id)
+    }
+
+    /// The newest rebuild request nobody has finished, if any.
+    pub async fn open_rebuild_request(&self) -> Result<Option<i32>, StoreError> {
+        Ok(search_rebuild::Entity::find()
+            .filter(search_rebuild::Column::FinishedAt.is_null())
+            .order_by_desc(search_rebuild::Column::Id)
+            .one(self.db())
+            .await?
+            .map(|r| r.id))
+    }
+
+    /// Notes that a rebuild serving the requests up to `id` has started.
+    pub async fn start_rebuild_requests(&self, id: i32) -> Result<(), StoreError> {
+        search_rebuild::Entity::update_many()
+            .col_expr(search_rebuild::Column::StartedAt, Expr::value(Utc::now()))
+            .filter(search_rebuild::Column::Id.lte(id))
+            .filter(search_rebuild::Column::FinishedAt.is_null())
+            .exec(self.db())
+            .await?;
+        Ok(())
+    }
+
+    /// Finishes every open rebuild request up to `id` with the outcome.
+    pub async fn finish_rebuild_requests(
+        &self,
+        id: i32,
+        outcome: Result<usize, String>,
+    ) -> Result<(), StoreError> {
+        let (documents, error) = match outcome {
+            Ok(n) => (Some(i32::try_from(n).unwrap_or(i32::MAX)), None),
+            Err(e) => (None, Some(e)),
+        };
+        search_rebuild::Entity::update_many()
+            .col_expr(search_rebuild::Column::FinishedAt, Expr::value(Utc::now()))
+            .col_expr(search_rebuild::Column::Documents, Expr::value(documents))
+            .col_expr(search_rebuild::Column::Error, Expr::value(error))
+            .filter(search_rebuild::Column::Id.lte(id))
+            .filter(search_rebuild::Column::FinishedAt.is_null())
+            .exec(self.db())
+            .await?;
+        Ok(())
+    }
+
+    /// A rebuild request's state: (started, finished, documents, error).
+    pub async fn rebuild_request(&self, id: i32) -> Result<Option<RebuildRequest>, StoreError> {
+        Ok(search_rebuild::Entity::find_by_id(id)
+            .one(self.db())
+            .await?
+            .map(|r| RebuildRequest {
+                started: r.started_at.is_some(),
+                finished: r.finished_at.is_some(),
+                documents: r.documents.map(|n| usize::try_from(n).unwrap_or(0)),
+                error: r.error,
+            }))
+    }
+
+    /// Withdraws a rebuild request nobody has started.
+    pub async fn withdraw_rebuild_request(&self, id: i32) -> Result<(), StoreError> {
+        search_rebuild::Entity::delete_many()
+            .filter(search_rebuild::Column::Id.eq(id))
+            .filter(search_rebuild::Column::StartedAt.is_null())
+            .exec(self.db())
+            .await?;
+        Ok(())
     }
 
     /// Published courses with their instances and providers: all of them, or

@@ -95,15 +95,6 @@ fn texts(text: &Localized) -> [(Option<&str>, u8); 3] {
 }
 
 impl Index {
-    /// An index of `docs`.
-    pub fn build(docs: Vec<SearchDocument>) -> Index {
-        let mut index = Index::default();
-        for doc in docs {
-            index.upsert(doc);
-        }
-        index
-    }
-
     /// Adds or replaces a document.
     pub fn upsert(&mut self, doc: SearchDocument) {
         self.remove(doc.course_id);

@@ -18,6 +18,9 @@ use crate::finnish::fold;
 
 pub use index::edit_distance;
 
+/// Documents indexed between progress reports during a rebuild.
+const BUILD_CHUNK: usize = 1000;
+
 /// The in-memory engine.
 #[derive(Default)]
 pub struct EmbeddedEngine {
@@ -218,12 +221,35 @@ impl SearchEngine for EmbeddedEngine {
         })
     }
 
-    fn rebuild(&self, docs: Vec<SearchDocument>) -> BoxFuture<'_, Result<(), SearchError>> {
+    fn rebuild<'a>(
+        &'a self,
+        docs: Vec<SearchDocument>,
+        progress: &'a dyn RebuildProgress,
+    ) -> BoxFuture<'a, Result<(), SearchError>> {
         Box::pin(async move {
             self.check()?;
-            let fresh = tokio::task::spawn_blocking(move || Index::build(docs))
+            // Built off the async threads, a chunk at a time so that the
+            // progress shows; the old index serves until the swap.
+            let total = docs.len();
+            let mut fresh = Index::default();
+            let mut rest = docs.into_iter();
+            let mut done = 0;
+            loop {
+                let chunk: Vec<SearchDocument> = rest.by_ref().take(BUILD_CHUNK).collect();
+                if chunk.is_empty() {
+                    break;
+                }
+                done += chunk.len();
+                fresh = tokio::task::spawn_blocking(move || {
+                    for doc in chunk {
+                        fresh.upsert(doc);
+                    }
+                    fresh
+                })
                 .await
                 .map_err(|e| SearchError::Unavailable(format!("index build failed: {e}")))?;
+                progress.indexed(done, total);
+            }
             *self.index.write().expect("index lock") = Arc::new(RwLock::new(fresh));
             Ok(())
         })

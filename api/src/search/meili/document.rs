@@ -5,10 +5,14 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::finnish::analyzer;
+use crate::search::filter::CourseFacts;
 use crate::search::{InstanceDoc, SearchDocument};
 
 /// How far ahead an enrolment period without an end is spelled out as days.
 const OPEN_ENDED_DAYS: i64 = 730;
+/// How far back from the day of indexing open days are spelled out, so that
+/// an index built a little after the day asked about still answers it.
+const LOOKBACK_DAYS: i64 = 60;
 
 /// Days since 1970-01-01, the form dates take in filters.
 pub fn day_number(day: NaiveDate) -> i64 {
@@ -16,8 +20,26 @@ pub fn day_number(day: NaiveDate) -> i64 {
         .num_days()
 }
 
-/// One course in the index.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// How many bytes of the name the sort key spells out.
+const NAME_KEY_BYTES: usize = 100;
+
+/// A sort key that orders as the name's bytes do. Meilisearch folds
+/// diacritics in the strings it sorts, which would put "ä" next to "a"; the
+/// hex digits of the UTF-8 bytes keep Finnish order (å, ä, ö after z), as
+/// the database's listing has it.
+pub fn name_key(name_sort: &str) -> String {
+    name_sort
+        .as_bytes()
+        .iter()
+        .take(NAME_KEY_BYTES)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// One course in the index. Searches that retrieve only some attributes
+/// leave the others at their defaults.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct MeiliDoc {
     pub id: i32,
     pub external_id: String,
@@ -53,6 +75,7 @@ pub struct MeiliDoc {
     pub flexible_start: bool,
     /// Every day on which an enrolment period is open, for "open today".
     pub enrol_days: Vec<i64>,
+    /// The name's sort key (`name_key`).
     pub name_sort: String,
     pub first_start_day: Option<i64>,
     /// The instance facts, for checking that one instance matches every
@@ -111,16 +134,15 @@ impl MeiliDoc {
                 lemmas_description.push_str(&analyzer().stems(text, swedish).join(" "));
             }
         }
-        let horizon = day_number(today) + OPEN_ENDED_DAYS;
+        let (earliest, horizon) = (
+            day_number(today) - LOOKBACK_DAYS,
+            day_number(today) + OPEN_ENDED_DAYS,
+        );
         let enrol_days = collect(&doc.instances, |i| {
             i.periods
                 .iter()
                 .flat_map(|p| {
-                    let from = p
-                        .starts
-                        .map(day_number)
-                        .unwrap_or(day_number(today))
-                        .max(day_number(today) - 1);
+                    let from = p.starts.map(day_number).unwrap_or(earliest).max(earliest);
                     let to = p.ends.map(day_number).unwrap_or(horizon).min(horizon);
                     from..=to
                 })
@@ -163,9 +185,43 @@ impl MeiliDoc {
             start_days: collect(i, |x| x.start_date.map(day_number).into_iter().collect()),
             flexible_start: i.iter().any(|x| x.flexible_start),
             enrol_days,
-            name_sort: doc.name_sort.clone(),
+            name_sort: name_key(&doc.name_sort),
             first_start_day: i.iter().filter_map(|x| x.start_date).min().map(day_number),
             instances: doc.instances.clone(),
         }
+    }
+}
+
+impl CourseFacts for MeiliDoc {
+    fn provider_id(&self) -> i32 {
+        self.provider_id
+    }
+    fn fields(&self) -> &[String] {
+        &self.fields
+    }
+    fn education_type(&self) -> Option<&str> {
+        self.education_type.as_deref()
+    }
+    fn audiences(&self) -> &[String] {
+        &self.audiences
+    }
+    fn instances(&self) -> &[InstanceDoc] {
+        &self.instances
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_keys_sort_as_the_names_bytes_do() {
+        let mut names = vec!["öljyväri", "auto", "äidinkieli", "zumba", "ab", "a"];
+        let mut keys: Vec<(String, &str)> = names.iter().map(|n| (name_key(n), *n)).collect();
+        keys.sort();
+        names.sort();
+        assert_eq!(keys.into_iter().map(|(_, n)| n).collect::<Vec<_>>(), names);
+        assert!(name_key("zumba") < name_key("äidinkieli"));
+        assert_eq!(name_key(&"x".repeat(500)).len(), 2 * NAME_KEY_BYTES);
     }
 }

@@ -1,39 +1,53 @@
 //! The Meilisearch engine (v1.x) through meilisearch-sdk: one document per
 //! course with the analysed terms in hidden fields; a federated multi-search
 //! combines the raw query, the lemmatised query and the compound split with
-//! weights; facets are counted per course by one federated search per facet
-//! with that facet's own filter left out.
+//! weights (`query`); what the engine cannot answer exactly is checked here
+//! (`plan`, `answer`); facets are disjunctive and per course (`facets`).
 
+mod answer;
 mod document;
+mod facets;
+mod plan;
+mod query;
+mod suggest;
 
-use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
 use futures_util::future::BoxFuture;
 use meilisearch_sdk::client::{Client, SwapIndexes};
+use meilisearch_sdk::errors::Error as MeiliError;
 use meilisearch_sdk::indexes::Index;
-use meilisearch_sdk::search::{
-    FederationOptions, MatchingStrategies, MergeFacets, SearchQuery, SearchResult as MeiliHit,
-};
 use meilisearch_sdk::settings::{
     FacetingSettings, PaginationSetting, Settings, TypoToleranceSettings,
 };
 use meilisearch_sdk::task_info::TaskInfo;
+use sha2::{Digest, Sha256};
 
-pub use document::{day_number, MeiliDoc};
+pub use document::{day_number, name_key, MeiliDoc};
+pub use plan::filter_expression;
 
-use super::filter::{instance_matches, without};
-use super::filter_string::FilterBuilder;
 use super::*;
-use crate::finnish::{analyzer, is_stop_word, tokenize, STOP_WORDS};
+use crate::finnish::{analyzer, STOP_WORDS};
+use query::{LEMMA_FIELDS, RAW_FIELDS};
 
-/// The index that serves searches.
-const INDEX: &str = "tarjotin_courses";
+/// The index that serves searches, unless another is named.
+pub const DEFAULT_INDEX: &str = "tarjotin_courses";
 /// How long to wait for Meilisearch to finish a task.
-const TASK_TIMEOUT: Duration = Duration::from_secs(300);
-/// Fields searched by the raw query, most important first.
-const RAW_FIELDS: &[&str] = &[
+const TASK_TIMEOUT: Duration = Duration::from_secs(600);
+/// Documents sent in one request.
+const CHUNK: usize = 1000;
+/// The most values a facet distribution returns.
+pub const MAX_FACET_VALUES: usize = 5000;
+/// The deepest a search can page.
+pub const MAX_TOTAL_HITS: usize = 100_000;
+/// A build index left behind by a rebuild that stopped this long ago is removed.
+const STALE_BUILD: chrono::Duration = chrono::Duration::hours(24);
+/// Attributes returned with hits: everything but the analysed terms, which
+/// only the lemmatised queries search.
+const DISPLAYED: &[&str] = &[
+    "id",
+    "external_id",
     "name_fi",
     "name_sv",
     "name_en",
@@ -41,148 +55,144 @@ const RAW_FIELDS: &[&str] = &[
     "credential_fi",
     "credential_sv",
     "credential_en",
+    "provider_name",
     "places",
     "times",
-    "provider_name",
     "description_fi",
     "description_sv",
     "description_en",
+    "provider_id",
+    "fields",
+    "education_type",
+    "audiences",
+    "municipalities",
+    "regions",
+    "modes",
+    "languages",
+    "funding",
+    "times_of_day",
+    "free",
+    "start_days",
+    "flexible_start",
+    "enrol_days",
+    "name_sort",
+    "first_start_day",
+    "instances",
 ];
-/// Fields of analysed terms, searched by the lemmatised query.
-const LEMMA_FIELDS: &[&str] = &["lemmas", "lemmas_description"];
-/// Weights of the three queries of a search.
-const RAW_WEIGHT: f32 = 1.0;
-const LEMMA_WEIGHT: f32 = 0.9;
-const SPLIT_WEIGHT: f32 = 0.5;
+const FILTERABLE: &[&str] = &[
+    "id",
+    "provider_id",
+    "fields",
+    "education_type",
+    "audiences",
+    "municipalities",
+    "regions",
+    "modes",
+    "languages",
+    "funding",
+    "times_of_day",
+    "free",
+    "start_days",
+    "flexible_start",
+    "enrol_days",
+];
+/// Sort first, so that a sorted search is in that order; a search without
+/// `sort` ranks by relevance alone.
+const RANKING_RULES: &[&str] = &[
+    "sort",
+    "words",
+    "typo",
+    "proximity",
+    "attribute",
+    "exactness",
+];
 
 /// Meilisearch as a search engine.
 pub struct MeiliEngine {
     client: Client,
+    uid: String,
 }
 
-fn unavailable(e: impl std::fmt::Display) -> SearchError {
-    SearchError::Unavailable(e.to_string())
-}
-
-fn attribute(facet: Facet) -> &'static str {
-    match facet {
-        Facet::Municipality => "municipalities",
-        Facet::Region => "regions",
-        Facet::FieldOfEducation => "fields",
-        Facet::EducationType => "education_type",
-        Facet::TeachingMode => "modes",
-        Facet::Language => "languages",
-        Facet::Provider => "provider_id",
-        Facet::FundingCategory => "funding",
-        Facet::TimeOfDay => "times_of_day",
-        Facet::Free => "free",
-        Facet::ApplicationOpen => "enrol_days",
-        Facet::Audience => "audiences",
+/// An engine error: Meilisearch's own refusals (a bug of ours, or a server
+/// that lacks a feature) apart from failures to reach it.
+pub(crate) fn engine_error(e: MeiliError) -> SearchError {
+    match e {
+        MeiliError::Meilisearch(e) => SearchError::Rejected(e.to_string()),
+        other => SearchError::Unavailable(other.to_string()),
     }
 }
 
-/// The engine filter of a domain filter. Course-level conditions are exact;
-/// instance conditions are checked per attribute here and for one and the
-/// same instance afterwards (`instance_matches`).
-pub fn filter_expression(f: &CourseFilter, today: NaiveDate) -> Option<String> {
-    let codes = |v: Vec<&'static str>| v.into_iter().map(str::to_string).collect::<Vec<_>>();
-    let mut b = FilterBuilder::new()
-        .any_of("municipalities", &f.municipalities)
-        .any_of("regions", &f.regions)
-        .any_of("fields", &f.fields_of_education)
-        .any_of(
-            "education_type",
-            &codes(f.education_types.iter().map(|t| t.code()).collect()),
-        )
-        .any_of(
-            "modes",
-            &codes(f.teaching_modes.iter().map(|m| m.code()).collect()),
-        )
-        .any_of("languages", &f.languages)
-        .any_of(
-            "provider_id",
-            &f.providers
-                .iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>(),
-        )
-        .any_of(
-            "funding",
-            &codes(f.funding_categories.iter().map(|c| c.code()).collect()),
-        )
-        .any_of(
-            "times_of_day",
-            &codes(f.times_of_day.iter().map(|t| t.code()).collect()),
-        )
-        .any_of(
-            "audiences",
-            &codes(f.audiences.iter().map(|a| a.code()).collect()),
-        );
-    if f.free_only {
-        b = b.flag("free", true);
-    }
-    if let Some(day) = f.starts_after {
-        b = b.either(
-            FilterBuilder::new().compare("start_days", ">=", day_number(day)),
-            FilterBuilder::new().flag("flexible_start", true),
-        );
-    }
-    if let Some(day) = f.starts_before {
-        b = b.either(
-            FilterBuilder::new().compare("start_days", "<=", day_number(day)),
-            FilterBuilder::new().flag("flexible_start", true),
-        );
-    }
-    if f.application_open == Some(true) {
-        b = b.any_of("enrol_days", &[day_number(today).to_string()]);
-    }
-    b.build()
+fn today() -> NaiveDate {
+    Utc::now()
+        .with_timezone(&chrono_tz::Europe::Helsinki)
+        .date_naive()
 }
 
 impl MeiliEngine {
     /// Connects and applies the index settings (idempotently).
     pub async fn connect(url: &str, key: Option<&str>) -> Result<MeiliEngine, SearchError> {
-        let client = Client::new(url, key).map_err(unavailable)?;
-        client.health().await.map_err(unavailable)?;
-        let engine = MeiliEngine { client };
-        engine.ensure_index(INDEX).await?;
+        MeiliEngine::connect_to_index(url, key, DEFAULT_INDEX).await
+    }
+
+    /// Connects, serving searches from the index `uid`.
+    pub async fn connect_to_index(
+        url: &str,
+        key: Option<&str>,
+        uid: &str,
+    ) -> Result<MeiliEngine, SearchError> {
+        let client = Client::new(url, key).map_err(|e| SearchError::Unavailable(e.to_string()))?;
+        client.health().await.map_err(engine_error)?;
+        let engine = MeiliEngine {
+            client,
+            uid: uid.to_string(),
+        };
+        engine.ensure_index(uid).await?;
         Ok(engine)
     }
 
+    /// The serving index.
+    fn index(&self) -> Index {
+        self.client.index(&self.uid)
+    }
+
+    fn meta_uid(&self) -> String {
+        format!("{}_meta", self.uid)
+    }
+
     fn settings() -> Settings {
-        let synonyms: HashMap<String, Vec<String>> = synonyms::all().clone();
         Settings::new()
             .with_searchable_attributes(RAW_FIELDS.iter().chain(LEMMA_FIELDS))
-            .with_filterable_attributes([
-                "provider_id",
-                "fields",
-                "education_type",
-                "audiences",
-                "municipalities",
-                "regions",
-                "modes",
-                "languages",
-                "funding",
-                "times_of_day",
-                "free",
-                "start_days",
-                "flexible_start",
-                "enrol_days",
-            ])
+            .with_displayed_attributes(DISPLAYED)
+            .with_filterable_attributes(FILTERABLE)
             .with_sortable_attributes(["name_sort", "first_start_day"])
+            .with_ranking_rules(RANKING_RULES)
             .with_stop_words(STOP_WORDS)
-            .with_synonyms(synonyms)
+            .with_synonyms(synonyms::all().clone())
             .with_typo_tolerance(TypoToleranceSettings {
+                // The analysed fields hold short part-words (ala, työ, oppi):
+                // typos there would match almost anything.
                 disable_on_attributes: Some(LEMMA_FIELDS.iter().map(|s| s.to_string()).collect()),
                 ..TypoToleranceSettings::default()
             })
             .with_faceting(FacetingSettings {
-                max_values_per_facet: 1000,
+                max_values_per_facet: MAX_FACET_VALUES,
                 sort_facet_values_by: None,
             })
             .with_pagination(PaginationSetting {
-                max_total_hits: 100_000,
+                max_total_hits: MAX_TOTAL_HITS,
             })
+    }
+
+    /// What the documents of an index were built with: the settings and the
+    /// Finnish analysis. A start with a different format rebuilds.
+    fn format() -> String {
+        // Through a Value, whose objects keep their keys sorted, so that the
+        // synonyms' map gives the same text in every process.
+        let settings = serde_json::to_value(Self::settings())
+            .expect("settings serialise")
+            .to_string();
+        let digest = Sha256::digest(format!("{settings}|{:?}", analyzer().backend()));
+        digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
     }
 
     async fn wait(&self, task: TaskInfo) -> Result<(), SearchError> {
@@ -193,40 +203,47 @@ impl MeiliEngine {
                 Some(TASK_TIMEOUT),
             )
             .await
-            .map_err(unavailable)?;
+            .map_err(engine_error)?;
         if task.is_failure() {
             return Err(SearchError::Rejected(task.unwrap_failure().to_string()));
         }
         Ok(())
     }
 
+    /// Creates the index `uid` if it is missing and applies the settings.
     async fn ensure_index(&self, uid: &str) -> Result<Index, SearchError> {
-        if self.client.get_index(uid).await.is_err() {
-            let task = self
-                .client
-                .create_index(uid, Some("id"))
-                .await
-                .map_err(unavailable)?;
-            self.wait(task).await?;
+        match self.client.get_index(uid).await {
+            Ok(_) => {}
+            Err(MeiliError::Meilisearch(e))
+                if e.error_code == meilisearch_sdk::errors::ErrorCode::IndexNotFound =>
+            {
+                let task = self
+                    .client
+                    .create_index(uid, Some("id"))
+                    .await
+                    .map_err(engine_error)?;
+                self.wait(task).await?;
+            }
+            Err(e) => return Err(engine_error(e)),
         }
         let index = self.client.index(uid);
         let task = index
             .set_settings(&Self::settings())
             .await
-            .map_err(unavailable)?;
+            .map_err(engine_error)?;
         self.wait(task).await?;
         Ok(index)
     }
 
-    fn today() -> NaiveDate {
-        Utc::now()
-            .with_timezone(&chrono_tz::Europe::Helsinki)
-            .date_naive()
-    }
-
-    async fn push(&self, index: &Index, docs: &[SearchDocument]) -> Result<(), SearchError> {
-        let today = Self::today();
-        for chunk in docs.chunks(1000) {
+    async fn push(
+        &self,
+        index: &Index,
+        docs: &[SearchDocument],
+        progress: &dyn RebuildProgress,
+    ) -> Result<(), SearchError> {
+        let today = today();
+        let mut done = 0;
+        for chunk in docs.chunks(CHUNK) {
             let batch: Vec<MeiliDoc> = chunk
                 .iter()
                 .map(|d| MeiliDoc::from_document(d, today))
@@ -234,303 +251,101 @@ impl MeiliEngine {
             let task = index
                 .add_or_replace(&batch, Some("id"))
                 .await
-                .map_err(unavailable)?;
+                .map_err(engine_error)?;
             self.wait(task).await?;
+            done += chunk.len();
+            progress.indexed(done, docs.len());
         }
         Ok(())
     }
-}
 
-/// The strings of the three queries of a search.
-struct QueryStrings {
-    raw: String,
-    lemmas: String,
-    split: String,
-}
-
-fn query_strings(query: &str) -> QueryStrings {
-    let a = analyzer();
-    let mut lemmas = Vec::new();
-    let mut split = Vec::new();
-    for token in tokenize(query) {
-        if is_stop_word(&token.text) {
-            continue;
-        }
-        let forms = a.word(&token.text);
-        lemmas.extend(forms.lemmas.into_iter().take(3));
-        split.extend(forms.split);
-    }
-    QueryStrings {
-        raw: query.to_string(),
-        lemmas: lemmas.join(" "),
-        split: split.join(" "),
-    }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-/// Meilisearch's `_formatted` text with our marks, the rest HTML-escaped.
-fn formatted(hit: &MeiliHit<MeiliDoc>, field: &str) -> Option<String> {
-    let text = hit.formatted_result.as_ref()?.get(field)?.as_str()?;
-    const OPEN: &str = "\u{1}mark\u{1}";
-    const CLOSE: &str = "\u{1}/mark\u{1}";
-    Some(
-        escape(text)
-            .replace(OPEN, "<mark>")
-            .replace(CLOSE, "</mark>"),
-    )
-}
-
-type Query<'a> = SearchQuery<'a, meilisearch_sdk::DefaultHttpClient>;
-
-/// Names of the fields highlighted and cropped, per language.
-fn display_fields(
-    lang: Lang,
-) -> (
-    &'static [&'static str],
-    &'static [(&'static str, Option<usize>)],
-) {
-    match lang {
-        Lang::Fi => (&["name_fi"], &[("description_fi", None)]),
-        Lang::Sv => (
-            &["name_sv", "name_fi"],
-            &[("description_sv", None), ("description_fi", None)],
-        ),
-        Lang::En => (
-            &["name_en", "name_fi"],
-            &[("description_en", None), ("description_fi", None)],
-        ),
-    }
-}
-
-/// The raw, lemmatised and split queries of a search, with their weights.
-fn queries<'a>(
-    index: &'a Index,
-    strings: &'a QueryStrings,
-    filter: Option<&'a str>,
-    lang: Lang,
-    sort: Option<&'a [&'a str]>,
-) -> Vec<(Query<'a>, f32)> {
-    let (highlight, crop) = display_fields(lang);
-    let parts: [(&'a str, &'static [&'static str], f32); 3] = [
-        (strings.raw.as_str(), RAW_FIELDS, RAW_WEIGHT),
-        (strings.lemmas.as_str(), LEMMA_FIELDS, LEMMA_WEIGHT),
-        (strings.split.as_str(), LEMMA_FIELDS, SPLIT_WEIGHT),
-    ];
-    let mut out = Vec::new();
-    for (i, (q, fields, weight)) in parts.into_iter().enumerate() {
-        if i > 0 && q.trim().is_empty() {
-            continue;
-        }
-        let mut query = SearchQuery::new(index);
-        query
-            .with_query(q)
-            .with_attributes_to_search_on(fields)
-            .with_matching_strategy(MatchingStrategies::LAST)
-            .with_attributes_to_highlight(meilisearch_sdk::search::Selectors::Some(highlight))
-            .with_attributes_to_crop(meilisearch_sdk::search::Selectors::Some(crop))
-            .with_crop_length(30)
-            .with_highlight_pre_tag("\u{1}mark\u{1}")
-            .with_highlight_post_tag("\u{1}/mark\u{1}");
-        if let Some(filter) = filter {
-            query.with_filter(filter);
-        }
-        if let Some(sort) = sort {
-            query.with_sort(sort);
-        }
-        out.push((query, weight));
-    }
-    out
-}
-
-impl MeiliEngine {
-    /// Runs the federated search of `strings` under `filter`.
-    #[allow(clippy::too_many_arguments)]
-    async fn federated(
-        &self,
-        strings: &QueryStrings,
-        filter: Option<&str>,
-        lang: Lang,
-        sort: Option<&[&str]>,
-        offset: usize,
-        limit: usize,
-        facet: Option<&str>,
-    ) -> Result<meilisearch_sdk::search::FederatedMultiSearchResponse<MeiliDoc>, SearchError> {
-        let index = self.client.index(INDEX);
-        let mut multi = self.client.multi_search();
-        for (query, weight) in queries(&index, strings, filter, lang, sort) {
-            multi.with_search_query_and_weight(query, weight);
-        }
-        let federation = FederationOptions {
-            offset: Some(offset),
-            limit: Some(limit),
-            facets_by_index: facet
-                .map(|f| HashMap::from([(INDEX.to_string(), vec![f.to_string()])])),
-            merge_facets: facet.map(|_| MergeFacets {
-                max_values_per_facet: Some(1000),
-            }),
-            show_performance_details: None,
-        };
-        multi
-            .with_federation(federation)
-            .execute::<MeiliDoc>()
+    /// Removes build indexes that rebuilds stopped without cleaning up.
+    async fn remove_stale_builds(&self) -> Result<(), SearchError> {
+        let prefix = format!("{}_build_", self.uid);
+        let mut query = meilisearch_sdk::indexes::IndexesQuery::new(&self.client);
+        query.with_limit(1000);
+        let indexes = self
+            .client
+            .list_all_indexes_with(&query)
             .await
-            .map_err(unavailable)
-    }
-
-    async fn facet(
-        &self,
-        strings: &QueryStrings,
-        request: &SearchRequest,
-        facet: Facet,
-    ) -> Result<FacetCounts, SearchError> {
-        let relaxed = without(&request.filter, facet);
-        let today = request.today;
-        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-        if facet == Facet::ApplicationOpen {
-            let open = CourseFilter {
-                application_open: Some(true),
-                ..relaxed.clone()
-            };
-            let all = self
-                .federated(
-                    strings,
-                    filter_expression(&relaxed, today).as_deref(),
-                    request.lang,
-                    None,
-                    0,
-                    0,
-                    None,
-                )
-                .await?;
-            let yes = self
-                .federated(
-                    strings,
-                    filter_expression(&open, today).as_deref(),
-                    request.lang,
-                    None,
-                    0,
-                    0,
-                    None,
-                )
-                .await?;
-            counts.insert("true".into(), yes.estimated_total_hits as u64);
-            counts.insert(
-                "false".into(),
-                (all.estimated_total_hits - yes.estimated_total_hits) as u64,
-            );
-        } else {
-            let attr = attribute(facet);
-            let everything = QueryStrings {
-                raw: String::new(),
-                lemmas: String::new(),
-                split: String::new(),
-            };
-            let known = self
-                .federated(&everything, None, request.lang, None, 0, 0, Some(attr))
-                .await?;
-            let found = self
-                .federated(
-                    strings,
-                    filter_expression(&relaxed, today).as_deref(),
-                    request.lang,
-                    None,
-                    0,
-                    0,
-                    Some(attr),
-                )
-                .await?;
-            for source in [known, found] {
-                let first = counts.is_empty();
-                if let Some(dist) = source.facet_distribution.and_then(|d| d.get(attr).cloned()) {
-                    for (value, count) in dist {
-                        let entry = counts.entry(value).or_insert(0);
-                        if !first {
-                            *entry = count as u64;
-                        }
-                    }
-                }
-                if first {
-                    for v in counts.values_mut() {
-                        *v = 0;
-                    }
-                }
+            .map_err(engine_error)?;
+        let cutoff = (Utc::now() - STALE_BUILD).timestamp_millis();
+        for index in indexes.results {
+            let started = index
+                .uid
+                .strip_prefix(&prefix)
+                .and_then(|ms| ms.parse::<i64>().ok());
+            if started.is_some_and(|ms| ms < cutoff) {
+                tracing::info!(index = %index.uid, "removing a build index a stopped rebuild left");
+                let task = self
+                    .client
+                    .delete_index(&index.uid)
+                    .await
+                    .map_err(engine_error)?;
+                self.wait(task).await?;
             }
         }
-        Ok(FacetCounts {
-            facet,
-            values: counts.into_iter().collect(),
-        })
+        Ok(())
     }
 
-    async fn run(&self, request: &SearchRequest) -> Result<SearchResult, SearchError> {
-        let strings = query_strings(request.query.as_deref().unwrap_or_default().trim());
-        let filter = filter_expression(&request.filter, request.today);
-        let sort: Option<&[&str]> = match (request.order, request.query.is_some()) {
-            (SearchOrder::Name, _) | (SearchOrder::Relevance, false) => Some(&["name_sort:asc"]),
-            (SearchOrder::StartDate, _) => Some(&["first_start_day:asc"]),
-            (SearchOrder::Relevance, true) => None,
-        };
-        let response = self
-            .federated(
-                &strings,
-                filter.as_deref(),
-                request.lang,
-                sort,
-                request.offset,
-                request.limit,
-                None,
-            )
-            .await?;
-        let (names, _) = display_fields(request.lang);
-        let mut hits = Vec::new();
-        for (position, hit) in response.hits.iter().enumerate() {
-            let ids: Vec<i32> = hit
-                .result
-                .instances
-                .iter()
-                .filter(|i| instance_matches(i, &request.filter, request.today))
-                .map(|i| i.id)
-                .collect();
-            if request.filter.has_instance_filters() && ids.is_empty() {
-                // Each instance condition held for some instance, but no one
-                // instance met them all.
-                continue;
+    async fn write_format(&self) -> Result<(), SearchError> {
+        let meta = self.ensure_meta().await?;
+        let doc = serde_json::json!({ "id": "format", "value": Self::format() });
+        let task = meta
+            .add_or_replace(&[doc], Some("id"))
+            .await
+            .map_err(engine_error)?;
+        self.wait(task).await
+    }
+
+    async fn ensure_meta(&self) -> Result<Index, SearchError> {
+        let uid = self.meta_uid();
+        if let Err(MeiliError::Meilisearch(e)) = self.client.get_index(&uid).await {
+            if e.error_code == meilisearch_sdk::errors::ErrorCode::IndexNotFound {
+                let task = self
+                    .client
+                    .create_index(&uid, Some("id"))
+                    .await
+                    .map_err(engine_error)?;
+                self.wait(task).await?;
             }
-            let score = hit
-                .federation
-                .as_ref()
-                .map(|f| f64::from(f.weighted_ranking_score))
-                .or(hit.ranking_score)
-                .unwrap_or(1.0 / (1.0 + position as f64));
-            hits.push(Hit {
-                course_id: hit.result.id,
-                score,
-                instance_ids: ids,
-                name_highlight: names.iter().find_map(|n| formatted(hit, n)),
-                description_snippet: ["description_fi", "description_sv", "description_en"]
-                    .iter()
-                    .filter(|d| d.ends_with(request.lang.code()))
-                    .chain(["description_fi"].iter())
-                    .find_map(|d| formatted(hit, d)),
-            });
         }
-        let mut facets = Vec::new();
-        for facet in &request.facets {
-            facets.push(self.facet(&strings, request, *facet).await?);
+        Ok(self.client.index(uid))
+    }
+
+    async fn stored_format(&self) -> Result<Option<String>, SearchError> {
+        #[derive(serde::Deserialize)]
+        struct Format {
+            value: String,
         }
-        Ok(SearchResult {
-            hits,
-            total: response.estimated_total_hits as u64,
-            // Meilisearch reports estimates, and instance conditions are
-            // checked per instance only for the hits of the page.
-            estimated: true,
-            facets,
-        })
+        match self
+            .client
+            .index(self.meta_uid())
+            .get_document::<Format>("format")
+            .await
+        {
+            Ok(f) => Ok(Some(f.value)),
+            Err(MeiliError::Meilisearch(e))
+                if matches!(
+                    e.error_code,
+                    meilisearch_sdk::errors::ErrorCode::IndexNotFound
+                        | meilisearch_sdk::errors::ErrorCode::DocumentNotFound
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(engine_error(e)),
+        }
+    }
+
+    /// Deletes the serving index and its companions (for tests on a shared server).
+    pub async fn delete_everything(&self) -> Result<(), SearchError> {
+        for uid in [self.uid.clone(), self.meta_uid()] {
+            if let Ok(task) = self.client.delete_index(&uid).await {
+                self.wait(task).await?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -541,7 +356,7 @@ impl SearchEngine for MeiliEngine {
 
     fn apply(&self, changes: Vec<IndexChange>) -> BoxFuture<'_, Result<(), SearchError>> {
         Box::pin(async move {
-            let index = self.client.index(INDEX);
+            let index = self.index();
             let mut upserts = Vec::new();
             let mut deletes = Vec::new();
             for change in changes {
@@ -554,36 +369,49 @@ impl SearchEngine for MeiliEngine {
                 let task = index
                     .delete_documents(&deletes)
                     .await
-                    .map_err(unavailable)?;
+                    .map_err(engine_error)?;
                 self.wait(task).await?;
             }
-            self.push(&index, &upserts).await
+            self.push(&index, &upserts, &Unwatched).await
         })
     }
 
-    fn rebuild(&self, docs: Vec<SearchDocument>) -> BoxFuture<'_, Result<(), SearchError>> {
+    fn rebuild<'a>(
+        &'a self,
+        docs: Vec<SearchDocument>,
+        progress: &'a dyn RebuildProgress,
+    ) -> BoxFuture<'a, Result<(), SearchError>> {
         Box::pin(async move {
-            let fresh = format!("{INDEX}_build_{}", Utc::now().timestamp_millis());
+            self.remove_stale_builds().await?;
+            let fresh = format!("{}_build_{}", self.uid, Utc::now().timestamp_millis());
             let index = self.ensure_index(&fresh).await?;
-            self.push(&index, &docs).await?;
-            self.ensure_index(INDEX).await?;
+            self.push(&index, &docs, progress).await?;
+            self.ensure_index(&self.uid).await?;
             let swap = SwapIndexes {
-                indexes: (INDEX.to_string(), fresh.clone()),
+                indexes: (self.uid.clone(), fresh.clone()),
                 rename: None,
             };
             let task = self
                 .client
                 .swap_indexes([&swap])
                 .await
-                .map_err(unavailable)?;
+                .map_err(engine_error)?;
             self.wait(task).await?;
-            // After the swap the fresh name holds the old documents.
+            // After the swap the build name holds the old documents.
             let task = self
                 .client
                 .delete_index(&fresh)
                 .await
-                .map_err(unavailable)?;
-            self.wait(task).await
+                .map_err(engine_error)?;
+            self.wait(task).await?;
+            self.write_format().await
+        })
+    }
+
+    fn is_current(&self) -> BoxFuture<'_, Result<bool, SearchError>> {
+        Box::pin(async move {
+            let stored = self.stored_format().await?;
+            Ok(stored.as_deref() == Some(Self::format().as_str()) && self.count().await? > 0)
         })
     }
 
@@ -591,7 +419,7 @@ impl SearchEngine for MeiliEngine {
         &'a self,
         request: &'a SearchRequest,
     ) -> BoxFuture<'a, Result<SearchResult, SearchError>> {
-        Box::pin(self.run(request))
+        Box::pin(answer::search(self, request))
     }
 
     fn suggest<'a>(
@@ -600,73 +428,64 @@ impl SearchEngine for MeiliEngine {
         lang: Lang,
         limit: usize,
     ) -> BoxFuture<'a, Result<Vec<Suggestion>, SearchError>> {
-        Box::pin(async move {
-            let index = self.client.index(INDEX);
-            let (names, _) = display_fields(lang);
-            let fields: Vec<&str> = names
-                .iter()
-                .copied()
-                .chain(["keywords", "provider_name", "places"])
-                .collect();
-            let mut query = SearchQuery::new(&index);
-            query
-                .with_query(prefix)
-                .with_attributes_to_search_on(&fields)
-                .with_limit(limit * 3);
-            let found = index
-                .execute_query::<MeiliDoc>(&query)
-                .await
-                .map_err(unavailable)?;
-            let wanted = crate::finnish::fold(prefix.trim());
-            let mut out: Vec<Suggestion> = Vec::new();
-            let mut push = |text: String, kind: SuggestionKind, course_id: Option<i32>| {
-                if !out.iter().any(|s| s.text == text && s.kind == kind) {
-                    out.push(Suggestion {
-                        text,
-                        kind,
-                        course_id,
-                    });
-                }
-            };
-            for hit in &found.hits {
-                let doc = &hit.result;
-                let name = match lang {
-                    Lang::Fi => doc.name_fi.clone(),
-                    Lang::Sv => doc.name_sv.clone().or(doc.name_fi.clone()),
-                    Lang::En => doc.name_en.clone().or(doc.name_fi.clone()),
-                };
-                let starts = |t: &str| {
-                    crate::finnish::fold(t)
-                        .split(|c: char| !c.is_alphanumeric())
-                        .any(|w| w.starts_with(&wanted))
-                };
-                for place in doc.places.iter().filter(|p| starts(p)) {
-                    push(place.clone(), SuggestionKind::Municipality, None);
-                }
-                for keyword in doc.keywords.iter().filter(|k| starts(k)) {
-                    push(keyword.clone(), SuggestionKind::Keyword, None);
-                }
-                if let Some(provider) = doc.provider_name.clone().filter(|p| starts(p)) {
-                    push(provider, SuggestionKind::Provider, None);
-                }
-                if let Some(name) = name {
-                    push(name, SuggestionKind::Course, Some(doc.id));
-                }
-            }
-            out.truncate(limit);
-            Ok(out)
-        })
+        Box::pin(suggest::suggest(self, prefix, lang, limit))
     }
 
     fn count(&self) -> BoxFuture<'_, Result<u64, SearchError>> {
         Box::pin(async move {
-            let stats = self
-                .client
-                .index(INDEX)
-                .get_stats()
-                .await
-                .map_err(unavailable)?;
+            let stats = self.index().get_stats().await.map_err(engine_error)?;
             Ok(stats.number_of_documents as u64)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_document_attribute_but_the_analysed_terms_is_displayed() {
+        let doc = serde_json::to_value(MeiliDoc::default()).unwrap();
+        let mut attributes: Vec<&str> = doc
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !LEMMA_FIELDS.contains(k))
+            .collect();
+        attributes.sort();
+        let mut displayed = DISPLAYED.to_vec();
+        displayed.sort();
+        assert_eq!(attributes, displayed);
+        for attr in FILTERABLE.iter().chain(RAW_FIELDS) {
+            assert!(doc.get(*attr).is_some(), "{attr} is a document attribute");
+        }
+    }
+
+    #[test]
+    fn the_format_is_the_same_in_every_process() {
+        assert_eq!(MeiliEngine::format(), MeiliEngine::format());
+        let settings = serde_json::to_value(MeiliEngine::settings()).unwrap();
+        let text = settings.to_string();
+        let reparsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(reparsed.to_string(), text, "keys come out sorted");
+    }
+
+    #[test]
+    fn settings_name_the_attributes_in_meilisearchs_own_terms() {
+        let settings = serde_json::to_value(MeiliEngine::settings()).unwrap();
+        assert_eq!(settings["rankingRules"][0], "sort");
+        assert_eq!(settings["searchableAttributes"][0], "name_fi");
+        assert_eq!(
+            settings["typoTolerance"]["disableOnAttributes"],
+            serde_json::json!(["lemmas", "lemmas_description"])
+        );
+        assert_eq!(settings["pagination"]["maxTotalHits"], MAX_TOTAL_HITS);
+        assert_eq!(settings["faceting"]["maxValuesPerFacet"], MAX_FACET_VALUES);
+        assert!(settings["displayedAttributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a != "lemmas"));
     }
 }
