@@ -104,8 +104,8 @@ echo "{\"seconds\": $(since "$t")}" > "$figures/reindex_cli.json"
 tail -2 "$work/reindex.log" >&2
 
 say "PostGraphile on 127.0.0.1:$pg_port"
-GRAPHILE_ENV=production node bench/postgraphile/node_modules/.bin/postgraphile \
-  -P postgraphile/presets/amber -c "$pg_url" -s public -n 127.0.0.1 -p "$pg_port" > "$work/postgraphile.log" 2>&1 &
+NODE_ENV=production node bench/postgraphile/node_modules/.bin/postgraphile \
+  -c "$pg_url" -s public -n 127.0.0.1 -p "$pg_port" --disable-query-log > "$work/postgraphile.log" 2>&1 &
 pids+=("$!")
 wait_for "http://127.0.0.1:$pg_port/graphql?query=%7B__typename%7D" 120 || true
 
