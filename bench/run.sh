@@ -107,7 +107,11 @@ say "PostGraphile on 127.0.0.1:$pg_port"
 NODE_ENV=production node bench/postgraphile/node_modules/.bin/postgraphile \
   -c "$pg_url" -s public -n 127.0.0.1 -p "$pg_port" --disable-query-log > "$work/postgraphile.log" 2>&1 &
 pids+=("$!")
-wait_for "http://127.0.0.1:$pg_port/graphql?query=%7B__typename%7D" 120 || true
+postgraphile_up() {
+  curl -sf -o /dev/null -X POST -H 'content-type: application/json' --data '{"query":"{ __typename }"}' \
+    "http://127.0.0.1:$pg_port/graphql"
+}
+for _ in $(seq 1 120); do postgraphile_up && break; sleep 1; done
 
 load() {
   local name=$1 url=$2 body=$3 mode=$4
@@ -132,7 +136,7 @@ for scenario in typename search search_filtered listing detail suggest; do
   load "$scenario" "$gql" "$work/bodies/$scenario.jsonl" saturation
   load "$scenario" "$gql" "$work/bodies/$scenario.jsonl" fixed
 done
-if curl -sf -o /dev/null "http://127.0.0.1:$pg_port/graphql?query=%7B__typename%7D"; then
+if postgraphile_up; then
   load postgraphile_listing "http://127.0.0.1:$pg_port/graphql" "$work/bodies/postgraphile_listing.jsonl" saturation
   load postgraphile_listing "http://127.0.0.1:$pg_port/graphql" "$work/bodies/postgraphile_listing.jsonl" fixed
 else

@@ -119,6 +119,12 @@ impl EmbeddedEngine {
             .then(a.0.cmp(&b.0))
         };
         let total = hits.len() as u64;
+        // A facet that the filter does not restrict counts over the courses
+        // that match the whole filter; only the others need every candidate.
+        let matching: Vec<&SearchDocument> = hits
+            .iter()
+            .filter_map(|(slot, ..)| index.doc(*slot))
+            .collect();
         let window = request.offset.saturating_add(request.limit).min(hits.len());
         if window == 0 {
             hits.clear();
@@ -132,13 +138,23 @@ impl EmbeddedEngine {
             .iter()
             .map(|facet| FacetCounts {
                 facet: *facet,
-                values: filter::count(
-                    index.facet_values(*facet),
-                    scored.iter().filter_map(|(slot, _, _)| index.doc(*slot)),
-                    &request.filter,
-                    *facet,
-                    request.today,
-                ),
+                values: if filter::without(&request.filter, *facet) == request.filter {
+                    filter::count(
+                        index.facet_values(*facet),
+                        matching.iter().copied(),
+                        &request.filter,
+                        *facet,
+                        request.today,
+                    )
+                } else {
+                    filter::count(
+                        index.facet_values(*facet),
+                        scored.iter().filter_map(|(slot, _, _)| index.doc(*slot)),
+                        &request.filter,
+                        *facet,
+                        request.today,
+                    )
+                },
             })
             .collect();
         let page = hits
