@@ -77,6 +77,7 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
         .await
         .context("bringing the search index up to date")?;
     search.clone().spawn_worker();
+    spawn_scheduler(store.clone(), search.clone());
     let listener = TcpListener::bind(settings.bind)
         .with_context(|| format!("binding TARJOTIN_BIND={}", settings.bind))?;
     let schema = build_schema(store.clone(), search.clone(), Clock::Helsinki);
@@ -84,6 +85,37 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     tracing::info!("GraphiQL is at http://{}/graphiql", running.addr);
     running.server.await?;
     Ok(())
+}
+
+/// How often scheduled publications and archivings are looked for.
+const SCHEDULE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Applies `publishAt` and `archiveAt` as their time comes, until the process stops.
+pub fn spawn_scheduler(store: Store, search: Arc<SearchService>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut warned = std::collections::HashSet::new();
+        let mut tick = tokio::time::interval(SCHEDULE_EVERY);
+        loop {
+            tick.tick().await;
+            match store.apply_schedules(chrono::Utc::now()).await {
+                Ok(report) => {
+                    if !report.published.is_empty() || !report.archived.is_empty() {
+                        tracing::info!(published = ?report.published, archived = ?report.archived, "applied scheduled publication");
+                        search.kick();
+                    }
+                    for (course, reason) in report.incomplete {
+                        // Once per process: it is retried every tick until complete.
+                        if warned.insert(course.clone()) {
+                            tracing::warn!(course.external_id = %course, %reason, "a course due for publication is not complete; it stays a draft");
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "applying scheduled publication failed; will retry")
+                }
+            }
+        }
+    })
 }
 
 /// The search engine the settings ask for: Meilisearch when MEILI_URL is set,

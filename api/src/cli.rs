@@ -49,11 +49,12 @@ pub enum Command {
     /// running server, which is asked to rebuild it.
     Reindex,
     /// Import schema.org JSON-LD Lines feeds (organisations, courses with
-    /// instances, guidance services). Records are upserted by their @id;
+    /// instances, guidance services) and CSV sheets of courses (.csv, see
+    /// data/templates/courses.csv). Records are upserted by their id;
     /// invalid records are reported by file:line and skipped. Exit status:
     /// 0 all imported, 1 some records rejected, 2 an input unreadable.
     Import {
-        /// Feed files (.jsonl), one JSON-LD document per line.
+        /// Feed files: .jsonl (one JSON-LD document per line) or .csv sheets.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// Validate and report what would change, writing nothing.
@@ -75,6 +76,40 @@ pub enum Command {
         /// The seed of the random choices.
         #[arg(long, value_name = "S", default_value_t = 1)]
         seed: u64,
+    },
+    /// Manage API keys: partners write their own organisation's data,
+    /// administrators everything.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+/// `tarjotin keys ...`
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Create a key and print it once (only its hash is stored).
+    Create {
+        /// The organisation's external id (required for partner keys).
+        #[arg(long, value_name = "EXTERNAL_ID")]
+        organisation: Option<String>,
+        /// partner or admin.
+        #[arg(long, value_name = "ROLE")]
+        role: String,
+        /// A unique name for the key, e.g. the system that uses it.
+        #[arg(long, value_name = "TEXT")]
+        name: Option<String>,
+        /// Last day the key works (YYYY-MM-DD, Finnish time) or an RFC 3339 time.
+        #[arg(long, value_name = "DATE")]
+        expires: Option<String>,
+    },
+    /// List keys: name, role, organisation, created, expires, last use, revoked.
+    List,
+    /// Revoke a key by id or name; it is refused at once.
+    Revoke {
+        /// The key's id or name.
+        #[arg(value_name = "ID_OR_NAME")]
+        key: String,
     },
 }
 
@@ -169,6 +204,30 @@ pub async fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<i32> {
                 println!("dry run: nothing was written");
             }
             Ok(report.exit_code())
+        }
+        Command::Keys { command } => {
+            let store = crate::app::open_store(&settings).await?;
+            let text = match command {
+                KeysCommand::Create {
+                    organisation,
+                    role,
+                    name,
+                    expires,
+                } => {
+                    crate::keys_cli::create(
+                        &store,
+                        organisation.as_deref(),
+                        &role,
+                        name,
+                        expires.as_deref(),
+                    )
+                    .await?
+                }
+                KeysCommand::List => crate::keys_cli::list(&store).await?,
+                KeysCommand::Revoke { key } => crate::keys_cli::revoke(&store, &key).await?,
+            };
+            print!("{text}");
+            Ok(0)
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod graphql;
 pub mod http;
 pub mod importer;
 pub mod ingest;
+pub mod keys_cli;
 pub mod search;
 pub mod store;
 pub mod telemetry;

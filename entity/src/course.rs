@@ -34,6 +34,10 @@ pub struct Model {
     pub state: String,
     /// The name lowercased in fallback order, for sorting by name.
     pub name_sort: String,
+    /// When a draft is to be published by the scheduler.
+    pub publish_at: Option<DateTimeUtc>,
+    /// When a published course is to be archived by the scheduler.
+    pub archive_at: Option<DateTimeUtc>,
     pub content_hash: String,
     pub version: i32,
     pub created_at: DateTimeUtc,

@@ -1,6 +1,8 @@
 //! sea-orm entities of the Tarjotin catalogue. Only the store uses them; the
 //! API has its own view types.
 
+pub mod api_key;
+pub mod change_log;
 pub mod course;
 pub mod course_instance;
 pub mod course_tag;

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_catalogue;
 mod m20261123_000002_search_outbox;
 mod m20261201_000003_search_rebuilds;
+mod m20261202_000004_partner_api;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_catalogue::Migration),
             Box::new(m20261123_000002_search_outbox::Migration),
             Box::new(m20261201_000003_search_rebuilds::Migration),
+            Box::new(m20261202_000004_partner_api::Migration),
         ]
     }
 }

@@ -8,11 +8,13 @@ use async_graphql::{Request, Variables};
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::Value;
+use tarjotin_api::domain::credentials::ApiToken;
+use tarjotin_api::domain::{Actor, Caller, Role};
 use tarjotin_api::graphql::{build_schema, execute, AppSchema, Clock};
 use tarjotin_api::importer::{import, FeedFile, ImportReport, Silent};
 use tarjotin_api::search::embedded::EmbeddedEngine;
 use tarjotin_api::search::service::SearchService;
-use tarjotin_api::store::Store;
+use tarjotin_api::store::{NewKey, Store};
 
 /// The reference day of the sample catalogue.
 pub fn reference_day() -> NaiveDate {
@@ -169,6 +171,73 @@ impl TestApp {
     pub async fn error(&self, query: &str, variables: Value) -> Value {
         let response = self.run(query, variables).await;
         response["errors"][0].clone()
+    }
+
+    /// Runs a document as `caller` and returns the whole response as JSON.
+    pub async fn run_as(&self, caller: Caller, query: &str, variables: Value) -> Value {
+        let request = Request::new(query)
+            .variables(Variables::from_json(variables))
+            .data(caller);
+        serde_json::to_value(execute(&self.schema, &self.store, request).await).unwrap()
+    }
+
+    /// Runs a document as `caller` that must succeed and returns `data`.
+    pub async fn data_as(&self, caller: Caller, query: &str, variables: Value) -> Value {
+        let response = self.run_as(caller, query, variables).await;
+        assert!(
+            response.get("errors").is_none(),
+            "[{}] unexpected errors: {}",
+            self.backend,
+            response["errors"]
+        );
+        response["data"].clone()
+    }
+
+    /// Runs a document with an `Authorization` header, as the HTTP layer
+    /// does: the header is checked first and a refusal is the response.
+    pub async fn run_with_header(&self, header: &str, query: &str, variables: Value) -> Value {
+        match self.store.identify(Some(header), chrono::Utc::now()).await {
+            Ok(caller) => self.run_as(caller, query, variables).await,
+            Err(e) => serde_json::json!({
+                "errors": [{ "message": e.to_string(), "extensions": { "code": "UNAUTHENTICATED" } }]
+            }),
+        }
+    }
+
+    /// A new key of `role` (for the organisation with external id `org`),
+    /// returned as the bearer token and the caller it identifies.
+    pub async fn key(&self, role: Role, org: Option<&str>) -> (String, Caller) {
+        let organisation_id = match org {
+            Some(ext) => Some(
+                self.store
+                    .organisations_by_external_ids(&[ext.to_string()])
+                    .await
+                    .unwrap()
+                    .remove(ext)
+                    .unwrap_or_else(|| panic!("no organisation {ext}"))
+                    .id,
+            ),
+            None => None,
+        };
+        let token = ApiToken::generate().unwrap();
+        let name = format!("test-{}", &token.prefix()[4..]);
+        let new = NewKey {
+            name,
+            role,
+            organisation_id,
+            expires_at: None,
+        };
+        self.store
+            .create_key(&new, &token, &Actor::cli())
+            .await
+            .unwrap();
+        let header = format!("Bearer {}", token.expose());
+        let caller = self
+            .store
+            .identify(Some(&header), chrono::Utc::now())
+            .await
+            .unwrap();
+        (token.expose().to_string(), caller)
     }
 
     /// How many statements ran since the last call.

@@ -10,6 +10,7 @@ mod meili;
 mod oracle;
 mod outage;
 mod pagination;
+mod partner;
 mod read_api;
 mod reindex;
 mod schema_drift;

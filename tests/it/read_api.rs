@@ -93,7 +93,8 @@ async fn unpublished_courses_are_hidden_from_anonymous_callers() {
             .await;
         let id = data["courseByExternalId"]["id"].clone();
         let instance_id = data["courseByExternalId"]["instances"]["nodes"][0]["id"].clone();
-        for state in [PublicationState::Draft, PublicationState::Archived] {
+        // Along the workflow: published → archived → draft.
+        for state in [PublicationState::Archived, PublicationState::Draft] {
             course.state = state;
             app.store.upsert_course(&course).await.unwrap();
             let data = app

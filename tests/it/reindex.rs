@@ -175,3 +175,27 @@ async fn a_start_serves_the_requests_made_while_no_server_ran() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn searches_during_a_rebuild_never_see_an_empty_index() {
+    on_every_demo(|app| async move {
+        let search = app.search.clone();
+        let rebuild =
+            tokio::spawn(async move { search.rebuild(&tarjotin_api::search::Unwatched).await });
+        let mut searched = 0;
+        while !rebuild.is_finished() {
+            let found = app.engine.search(&query("lähihoitaja")).await.unwrap();
+            assert!(
+                !found.hits.is_empty(),
+                "the old index serves until the swap"
+            );
+            searched += 1;
+            tokio::task::yield_now().await;
+        }
+        rebuild.await.unwrap().unwrap();
+        assert!(searched > 0);
+        let found = app.engine.search(&query("lähihoitaja")).await.unwrap();
+        assert!(!found.hits.is_empty());
+    })
+    .await;
+}

@@ -32,6 +32,11 @@ pub struct CourseFilter {
     /// `Some(true)`: an enrolment period is open today; `Some(false)`: none is.
     pub application_open: Option<bool>,
     pub audiences: Vec<Audience>,
+    /// `Some(true)`: an instance has not ended by today (no end date, or it
+    /// ends today or later); `Some(false)`: an instance has ended.
+    pub upcoming: Option<bool>,
+    /// Publication states to list; empty means whatever the caller may see.
+    pub states: Vec<PublicationState>,
 }
 
 impl CourseFilter {
@@ -47,6 +52,7 @@ impl CourseFilter {
             || self.starts_after.is_some()
             || self.starts_before.is_some()
             || self.application_open.is_some()
+            || self.upcoming.is_some()
     }
 }
 
@@ -55,6 +61,24 @@ impl CourseFilter {
 pub enum Visibility {
     /// Anonymous callers: published content only.
     PublishedOnly,
+    /// A partner: published content, and everything of its own organisation.
+    PublishedAndOwn(i32),
     /// Everything, drafts and archived included.
     Everything,
+}
+
+impl Visibility {
+    /// True when a record in `state` owned by `organisation_id` may be seen.
+    pub fn allows(self, state: &str, organisation_id: i32) -> bool {
+        match self {
+            Visibility::Everything => true,
+            Visibility::PublishedAndOwn(own) if own == organisation_id => true,
+            _ => state == PublicationState::Published.code(),
+        }
+    }
+}
+
+/// True when an instance that ends on `end` has not ended by `today`.
+pub fn is_upcoming(end: Option<NaiveDate>, today: NaiveDate) -> bool {
+    end.is_none_or(|e| e >= today)
 }

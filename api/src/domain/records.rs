@@ -1,7 +1,7 @@
 //! The catalogue's records as partners describe them, already parsed and
 //! validated. Feeds and (later) mutations produce these; the store writes them.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::codes::*;
@@ -105,6 +105,12 @@ pub struct CourseRecord {
     pub languages: Vec<String>,
     pub state: PublicationState,
     pub instances: Vec<InstanceRecord>,
+    /// When the scheduler publishes the draft.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish_at: Option<DateTime<Utc>>,
+    /// When the scheduler archives the published course.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive_at: Option<DateTime<Utc>>,
 }
 
 /// A weekly timetable.

@@ -2,10 +2,10 @@
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::Context;
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::loaders::StoreLoader;
-use crate::domain::Visibility;
+use crate::domain::{Caller, Visibility};
 use crate::store::Store;
 
 /// Where "today" comes from: the clock in Finland, or a fixed day in tests.
@@ -26,6 +26,14 @@ impl Clock {
             Clock::Fixed(day) => day,
         }
     }
+
+    /// The present moment; noon in Finland on the fixed day in tests.
+    pub fn now(self) -> DateTime<Utc> {
+        match self {
+            Clock::Helsinki => Utc::now(),
+            Clock::Fixed(day) => day.and_hms_opt(10, 0, 0).expect("a valid time").and_utc(),
+        }
+    }
 }
 
 /// The store.
@@ -43,7 +51,23 @@ pub fn today(ctx: &Context<'_>) -> NaiveDate {
     ctx.data_unchecked::<Clock>().today()
 }
 
-/// What the caller may see. Anonymous callers see published content only.
-pub fn visibility(_ctx: &Context<'_>) -> Visibility {
-    Visibility::PublishedOnly
+/// Who is calling; anonymous unless the HTTP layer identified a key.
+pub fn caller(ctx: &Context<'_>) -> Caller {
+    ctx.data_opt::<Caller>().copied().unwrap_or_default()
+}
+
+/// What the caller may see: anonymous callers published content only, a
+/// partner also its own organisation's, an administrator everything.
+pub fn visibility(ctx: &Context<'_>) -> Visibility {
+    caller(ctx).visibility()
+}
+
+/// The present moment, from the schema's clock.
+pub fn now(ctx: &Context<'_>) -> DateTime<Utc> {
+    ctx.data_unchecked::<Clock>().now()
+}
+
+/// The search service, to wake its worker after writes.
+pub fn search<'a>(ctx: &Context<'a>) -> &'a std::sync::Arc<crate::search::service::SearchService> {
+    ctx.data_unchecked::<std::sync::Arc<crate::search::service::SearchService>>()
 }

@@ -5,7 +5,7 @@ use async_graphql::{Context, InputObject, ID};
 use super::context::store;
 use super::enums::{
     Audience, ChannelKind, CourseOrderField, EducationType, FundingCategory, OrderDirection,
-    TeachingMode, TimeOfDay,
+    PublicationState, TeachingMode, TimeOfDay,
 };
 use super::errors::{bad_input, OrInternal};
 use super::ids::{decode_as, NodeKind};
@@ -44,6 +44,15 @@ pub struct CourseFilter {
     /// true: an application period is open today; false: none is.
     pub application_open: Option<bool>,
     pub audiences: Option<Vec<Audience>>,
+    /// true: an instance has not ended by today (Finnish time; no end date
+    /// counts as not ended); false: an instance has ended. Ended instances
+    /// stay queryable: leave this out to see them.
+    pub upcoming: Option<bool>,
+    /// Publication states to list. Anonymous callers see published courses
+    /// only; a partner key also its own drafts and archived courses, an
+    /// administrator key everything. Give `[PUBLISHED]` to list only what
+    /// the public sees.
+    pub states: Option<Vec<PublicationState>>,
 }
 
 /// How to order courses.
@@ -188,6 +197,8 @@ impl CourseFilter {
             starts_before: self.starts_before.map(|d| d.0),
             application_open: self.application_open,
             audiences: converted(&f("audiences"), &self.audiences)?,
+            upcoming: self.upcoming,
+            states: converted(&f("states"), &self.states)?,
         })
     }
 }

@@ -14,6 +14,7 @@ pub enum NodeKind {
     Course,
     CourseInstance,
     GuidanceService,
+    ApiKey,
 }
 
 impl NodeKind {
@@ -24,6 +25,7 @@ impl NodeKind {
             NodeKind::Course => "Course",
             NodeKind::CourseInstance => "CourseInstance",
             NodeKind::GuidanceService => "GuidanceService",
+            NodeKind::ApiKey => "ApiKey",
         }
     }
 
@@ -34,6 +36,7 @@ impl NodeKind {
             NodeKind::Course,
             NodeKind::CourseInstance,
             NodeKind::GuidanceService,
+            NodeKind::ApiKey,
         ]
         .into_iter()
         .find(|k| k.name() == name)

@@ -7,15 +7,16 @@ mod filters;
 mod ids;
 mod loaders;
 mod pagination;
+mod partner;
 mod prefetch;
-mod query;
+pub(crate) mod query;
 mod scalars;
 mod search;
 mod types;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Request, Response, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Request, Response, Schema};
 
 pub use context::Clock;
 pub use errors::label_errors;
@@ -25,17 +26,21 @@ use crate::store::Store;
 
 /// Every read of the public API.
 #[derive(MergedObject, Default)]
-pub struct Query(query::QueryRoot, search::SearchQuery);
+pub struct Query(query::QueryRoot, search::SearchQuery, partner::PartnerQuery);
+
+/// Every write of the partner API.
+#[derive(MergedObject, Default)]
+pub struct Mutation(partner::PartnerMutation);
 
 /// The schema type.
-pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The deepest selection a document may nest; GraphiQL's introspection needs 13.
 const MAX_DEPTH: usize = 16;
 
 /// Builds the schema once; clone it into every worker.
 pub fn build_schema(store: Store, search: Arc<SearchService>, clock: Clock) -> AppSchema {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(store)
         .data(search)
         .data(clock)
@@ -51,6 +56,6 @@ pub async fn execute(schema: &AppSchema, store: &Store, request: impl Into<Reque
 
 /// The schema in SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    let schema = Schema::build(Query::default(), EmptyMutation, EmptySubscription).finish();
+    let schema = Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish();
     schema.sdl()
 }

@@ -12,7 +12,7 @@ use super::pagination::{connection, Page, PageArgs, MAX_PAGE_SIZE};
 use super::prefetch;
 use super::types::*;
 use crate::codes::code_sets;
-use crate::domain::{PublicationState, Visibility};
+use crate::domain::Visibility;
 use crate::store::{self as st, CourseRow};
 
 /// The catalogue reads of the query root.
@@ -20,10 +20,11 @@ use crate::store::{self as st, CourseRow};
 pub struct QueryRoot;
 
 fn visible(row: &CourseRow, seen: Visibility) -> bool {
-    seen == Visibility::Everything || row.state == PublicationState::Published.code()
+    seen.allows(&row.state, row.provider_id)
 }
 
-async fn load_node(
+/// The node a global id names, when the caller may see it.
+pub(crate) async fn load_node(
     ctx: &Context<'_>,
     field: &str,
     id: &str,
@@ -65,10 +66,9 @@ async fn load_node(
             .await
             .or_internal()?
             .remove(&row)
-            .filter(|s| {
-                seen == Visibility::Everything || s.state == PublicationState::Published.code()
-            })
+            .filter(|s| seen.allows(&s.state, s.provider_id))
             .map(|s| Node::GuidanceService(GuidanceService(s))),
+        NodeKind::ApiKey => None,
     })
 }
 

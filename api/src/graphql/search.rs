@@ -16,7 +16,7 @@ use super::loaders::InstanceId;
 use super::pagination::{Cursor, PageArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use super::types::{Course, CourseInstance};
 use crate::codes::code_sets;
-use crate::domain::{self, Lang as DomainLang, PublicationState, Visibility};
+use crate::domain::{self, Lang as DomainLang};
 use crate::finnish::{analyzer, Backend};
 use crate::search::service::SearchService;
 use crate::search::{
@@ -364,9 +364,7 @@ impl SearchQuery {
             .hits
             .into_iter()
             .filter_map(|h| rows.get(&h.course_id).cloned().map(|r| (h, r)))
-            .filter(|(_, r)| {
-                seen == Visibility::Everything || r.state == PublicationState::Published.code()
-            })
+            .filter(|(_, r)| seen.allows(&r.state, r.provider_id))
             .collect();
         super::prefetch::courses(
             ctx,

@@ -1,11 +1,13 @@
 //! The actix-web adapter: /graphql, /graphiql, /healthz, /readyz. Thin: every
 //! request goes to the schema or the store and straight back.
 
+pub mod auth;
+
 use std::net::{SocketAddr, TcpListener};
 
 use actix_web::dev::Server;
 use actix_web::http::StatusCode;
-use actix_web::{guard, web, App, HttpResponse, HttpServer};
+use actix_web::{guard, web, App, HttpRequest, HttpResponse, HttpServer};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::Variables;
 use futures_util::StreamExt;
@@ -71,6 +73,7 @@ async fn run(schema: &AppSchema, store: &Store, request: async_graphql::Request)
 }
 
 async fn graphql_post(
+    req: HttpRequest,
     schema: web::Data<AppSchema>,
     store: web::Data<Store>,
     mut payload: web::Payload,
@@ -104,12 +107,16 @@ async fn graphql_post(
         }
     };
     match to_request(body) {
-        Ok(request) => run(&schema, &store, request).await,
+        Ok(request) => match auth::caller(&req, &store).await {
+            Ok(caller) => run(&schema, &store, request.data(caller)).await,
+            Err(refused) => refused,
+        },
         Err(response) => *response,
     }
 }
 
 async fn graphql_get(
+    req: HttpRequest,
     schema: web::Data<AppSchema>,
     store: web::Data<Store>,
     params: web::Query<std::collections::HashMap<String, String>>,
@@ -131,7 +138,10 @@ async fn graphql_get(
         operation_name: params.get("operationName").cloned(),
     };
     match to_request(body) {
-        Ok(request) => run(&schema, &store, request).await,
+        Ok(request) => match auth::caller(&req, &store).await {
+            Ok(caller) => run(&schema, &store, request.data(caller)).await,
+            Err(refused) => refused,
+        },
         Err(response) => *response,
     }
 }

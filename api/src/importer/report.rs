@@ -15,6 +15,8 @@ pub struct Rejection {
     pub line: usize,
     /// None when the line was not even a recognisable record.
     pub kind: Option<RecordKind>,
+    /// The record's own id, when it could be read.
+    pub external_id: Option<String>,
     pub errors: Vec<FieldError>,
 }
 
@@ -53,6 +55,7 @@ impl ImportReport {
         file: &Path,
         line: usize,
         kind: Option<RecordKind>,
+        external_id: Option<String>,
         errors: Vec<FieldError>,
     ) {
         match kind {
@@ -63,8 +66,37 @@ impl ImportReport {
             file: file.display().to_string(),
             line,
             kind,
+            external_id,
             errors,
         });
+    }
+
+    /// Rejects one record whose errors are on several lines (a CSV course):
+    /// counted once, reported line by line.
+    pub(crate) fn reject_rows(
+        &mut self,
+        file: &Path,
+        kind: RecordKind,
+        external_id: Option<String>,
+        mut errors: Vec<(usize, FieldError)>,
+    ) {
+        self.counts.entry(kind).or_default().rejected += 1;
+        errors.sort_by_key(|(line, _)| *line);
+        let mut lines: Vec<usize> = errors.iter().map(|(l, _)| *l).collect();
+        lines.dedup();
+        for line in lines {
+            self.rejections.push(Rejection {
+                file: file.display().to_string(),
+                line,
+                kind: Some(kind),
+                external_id: external_id.clone(),
+                errors: errors
+                    .iter()
+                    .filter(|(l, _)| *l == line)
+                    .map(|(_, e)| e.clone())
+                    .collect(),
+            });
+        }
     }
 
     pub(crate) fn unreadable(&mut self, file: &Path, reason: String) {

@@ -1,13 +1,15 @@
 //! Partners' feeds -> domain records. Parsing and validation only; no
 //! database: references between records are checked when they are written.
 
+pub mod csv;
 pub mod errors;
 mod jsonld;
 mod reader;
 
 use std::fmt;
 
-pub use jsonld::{detect_kind, parse_jsonld_line};
+pub use self::csv::{parse_csv, CsvCourse};
+pub use jsonld::{detect_kind, parse_jsonld_line, read_course};
 
 use crate::domain::{CourseRecord, GuidanceServiceRecord, OrganisationRecord};
 
@@ -44,6 +46,16 @@ impl FeedRecord {
             FeedRecord::Organisation(_) => RecordKind::Organisation,
             FeedRecord::Course(_) => RecordKind::Course,
             FeedRecord::GuidanceService(_) => RecordKind::GuidanceService,
+        }
+    }
+
+    /// Every problem the shared rules find in the record.
+    pub fn validate(&self) -> Vec<crate::domain::FieldError> {
+        use crate::domain::validate;
+        match self {
+            FeedRecord::Organisation(r) => validate::organisation(r),
+            FeedRecord::Course(r) => validate::course(r),
+            FeedRecord::GuidanceService(r) => validate::guidance_service(r),
         }
     }
 

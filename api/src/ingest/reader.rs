@@ -7,16 +7,8 @@ use serde_json::Value;
 use super::errors::*;
 use crate::domain::{FieldError, Lang, Localized};
 
-/// Longest name or title.
-pub const MAX_NAME: usize = 300;
-/// Longest description.
-pub const MAX_DESCRIPTION: usize = 20_000;
-/// Longest id.
-pub const MAX_ID: usize = 500;
-/// Longest URL.
-pub const MAX_URL: usize = 2000;
-/// Longest short text (identifiers, addresses, keywords).
-pub const MAX_SHORT: usize = 200;
+use crate::domain::validate::{is_email, is_http_url, is_phone};
+pub use crate::domain::validate::{MAX_DESCRIPTION, MAX_ID, MAX_NAME, MAX_SHORT, MAX_URL};
 
 /// Collects the errors of one record.
 #[derive(Default)]
@@ -259,14 +251,9 @@ impl Reader {
     /// An http(s) URL.
     pub fn url(&mut self, value: &Value, path: &str) -> Option<String> {
         let text = self.string(value, path, MAX_URL)?;
-        match url::Url::parse(&text) {
-            Ok(u)
-                if matches!(u.scheme(), "http" | "https")
-                    && u.host_str().is_some_and(|h| !h.is_empty()) =>
-            {
-                Some(text)
-            }
-            _ => {
+        match is_http_url(&text) {
+            true => Some(text),
+            false => {
                 self.error(
                     path,
                     INVALID_URL,
@@ -280,7 +267,7 @@ impl Reader {
     /// An e-mail address.
     pub fn email(&mut self, value: &Value, path: &str) -> Option<String> {
         let text = self.string(value, path, 320)?;
-        if valid_email(&text) {
+        if is_email(&text) {
             Some(text)
         } else {
             self.error(
@@ -295,11 +282,7 @@ impl Reader {
     /// A telephone number: digits, spaces, + - ( ), 5 to 20 digits.
     pub fn phone(&mut self, value: &Value, path: &str) -> Option<String> {
         let text = self.string(value, path, 64)?;
-        let digits = text.chars().filter(char::is_ascii_digit).count();
-        let allowed = text
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +-()".contains(c));
-        if allowed && (5..=20).contains(&digits) && !text[1..].contains('+') {
+        if is_phone(&text) {
             Some(text)
         } else {
             self.error(
@@ -372,57 +355,6 @@ impl Reader {
     }
 }
 
-fn valid_email(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !text
-            .chars()
-            .any(|c| c.is_whitespace() || c == ',' || c == ';')
-        && !domain.contains('@')
-}
-
-/// Checks ISO 8601 duration syntax: `P[nY][nM][nW][nD][T[nH][nM][nS]]`.
-pub fn valid_duration(text: &str) -> bool {
-    let Some(rest) = text.strip_prefix('P') else {
-        return false;
-    };
-    let (date, time) = match rest.split_once('T') {
-        Some((d, t)) => (d, Some(t)),
-        None => (rest, None),
-    };
-    fn parts(text: &str, units: &str) -> Option<usize> {
-        let mut count = 0;
-        let mut number = String::new();
-        let mut last_unit = 0;
-        for c in text.chars() {
-            if c.is_ascii_digit() || c == '.' || c == ',' {
-                number.push(c);
-            } else {
-                let pos = units.find(c)? + 1;
-                if number.is_empty() || pos <= last_unit {
-                    return None;
-                }
-                last_unit = pos;
-                number.clear();
-                count += 1;
-            }
-        }
-        number.is_empty().then_some(count)
-    }
-    let Some(date_parts) = parts(date, "YMWD") else {
-        return false;
-    };
-    match time {
-        Some(t) => parts(t, "HMS").is_some_and(|n| n > 0),
-        None => date_parts > 0,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,16 +379,6 @@ mod tests {
         r.text(&json!([{"@language": "de", "@value": "D"}]), "name", 100);
         assert_eq!(r.errors[0].code, UNSUPPORTED_LANGUAGE);
         assert_eq!(r.errors[0].path, "name[0]");
-    }
-
-    #[test]
-    fn durations_follow_iso_8601() {
-        for ok in ["PT24H", "P3Y6M", "P1W", "P2DT3H30M"] {
-            assert!(valid_duration(ok), "{ok}");
-        }
-        for bad in ["P", "PT", "24H", "P3M6Y", "PXD", "P1H"] {
-            assert!(!valid_duration(bad), "{bad}");
-        }
     }
 
     #[test]

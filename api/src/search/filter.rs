@@ -143,6 +143,8 @@ impl<'f> Matcher<'f> {
                 .is_none_or(|d| i.flexible_start || i.start_date.is_some_and(|s| s <= d))
             && f.application_open
                 .is_none_or(|open| i.open_on(self.today) == open)
+            && f.upcoming
+                .is_none_or(|u| crate::domain::is_upcoming(i.end_date, self.today) == u)
     }
 
     /// The course matches: its course filters hold, and one instance matches

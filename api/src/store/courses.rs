@@ -45,13 +45,22 @@ pub struct CoursePage {
     pub rows: Vec<CourseRow>,
 }
 
-fn state_condition(visibility: Visibility) -> Condition {
-    match visibility {
-        Visibility::PublishedOnly => {
-            Condition::all().add(course::Column::State.eq(PublicationState::Published.code()))
-        }
+fn state_condition(visibility: Visibility, states: &[PublicationState]) -> Condition {
+    let published = course::Column::State.eq(PublicationState::Published.code());
+    let mut cond = match visibility {
+        Visibility::PublishedOnly => Condition::all().add(published),
+        Visibility::PublishedAndOwn(own) => Condition::all().add(
+            Condition::any()
+                .add(published)
+                .add(course::Column::ProviderId.eq(own)),
+        ),
         Visibility::Everything => Condition::all(),
+    };
+    if !states.is_empty() {
+        let codes: Vec<&str> = states.iter().map(|s| s.code()).collect();
+        cond = cond.add(course::Column::State.is_in(codes));
     }
+    cond
 }
 
 /// `<owner> IN (SELECT <owner_column> FROM <tags> WHERE kind = .. AND value IN (..))`.
@@ -168,6 +177,14 @@ fn instance_conditions(
         );
         cond = cond.add(if open { open_now } else { open_now.not() });
     }
+    if let Some(upcoming) = filter.upcoming {
+        let end = || col(course_instance::Column::EndDate);
+        cond = cond.add(if upcoming {
+            Condition::any().add(end().is_null()).add(end().gte(today))
+        } else {
+            Condition::all().add(end().lt(today))
+        });
+    }
     cond
 }
 
@@ -179,7 +196,7 @@ fn instances_from(alias: &str) -> SelectStatement {
 
 /// The condition on courses for `filter`.
 fn course_condition(filter: &CourseFilter, visibility: Visibility, today: NaiveDate) -> Condition {
-    let mut cond = state_condition(visibility);
+    let mut cond = state_condition(visibility, &filter.states);
     if !filter.providers.is_empty() {
         cond = cond.add(course::Column::ProviderId.is_in(filter.providers.clone()));
     }

@@ -44,8 +44,17 @@ fn has_tag(kind: &str, values: Vec<String>) -> Expr {
 
 fn condition(filter: &GuidanceFilter, visibility: Visibility) -> Condition {
     let mut cond = Condition::all();
-    if visibility == Visibility::PublishedOnly {
-        cond = cond.add(guidance_service::Column::State.eq(PublicationState::Published.code()));
+    let published = guidance_service::Column::State.eq(PublicationState::Published.code());
+    match visibility {
+        Visibility::PublishedOnly => cond = cond.add(published),
+        Visibility::PublishedAndOwn(own) => {
+            cond = cond.add(
+                Condition::any()
+                    .add(published)
+                    .add(guidance_service::Column::ProviderId.eq(own)),
+            )
+        }
+        Visibility::Everything => {}
     }
     if !filter.providers.is_empty() {
         cond = cond.add(guidance_service::Column::ProviderId.is_in(filter.providers.clone()));

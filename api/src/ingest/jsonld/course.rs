@@ -4,21 +4,12 @@ use serde_json::Value;
 
 use super::place::whereabouts;
 use crate::codes::code_sets;
+pub use crate::domain::validate::MAX_INSTANCES;
 use crate::domain::*;
 use crate::ingest::errors::*;
 use crate::ingest::reader::{
-    each, index, item_path, join, shown, valid_duration, Reader, MAX_DESCRIPTION, MAX_ID, MAX_NAME,
-    MAX_SHORT,
+    each, item_path, join, shown, Reader, MAX_DESCRIPTION, MAX_ID, MAX_NAME, MAX_SHORT,
 };
-
-/// The most instances one course may have.
-pub const MAX_INSTANCES: usize = 200;
-/// The most keywords one course may have.
-const MAX_KEYWORDS: usize = 50;
-/// The largest capacity that is not a typo.
-const MAX_CAPACITY: f64 = 100_000.0;
-/// The largest price in euros that is not a typo.
-const MAX_PRICE: f64 = 1_000_000.0;
 
 fn languages(r: &mut Reader, value: &Value, path: &str) -> Vec<String> {
     r.codes(
@@ -74,13 +65,6 @@ fn keywords(r: &mut Reader, value: &Value) -> Vec<String> {
             out.push(k);
         }
     }
-    if out.len() > MAX_KEYWORDS {
-        r.error(
-            "keywords",
-            TOO_MANY,
-            format!("at most {MAX_KEYWORDS} keywords, got {}", out.len()),
-        );
-    }
     out
 }
 
@@ -91,14 +75,6 @@ fn credits(r: &mut Reader, value: &Value) -> Option<Credits> {
     let amount = r.number(&value["value"], "numberOfCredits.value");
     let unit = r.string(&value["unitText"], "numberOfCredits.unitText", MAX_SHORT);
     match (amount, unit) {
-        (Some(v), _) if v < 0.0 => {
-            r.error(
-                "numberOfCredits.value",
-                OUT_OF_RANGE,
-                "must not be negative",
-            );
-            None
-        }
         (Some(value), Some(unit)) => match CreditUnit::parse(&unit) {
             Some(unit) => Some(Credits { value, unit }),
             None => {
@@ -142,29 +118,11 @@ fn schedule(r: &mut Reader, value: &Value, path: &str) -> Option<Schedule> {
     );
     let start_time = r.time(&value["startTime"], &join(path, "startTime"));
     let end_time = r.time(&value["endTime"], &join(path, "endTime"));
-    if let (Some(s), Some(e)) = (start_time, end_time) {
-        if e <= s {
-            r.error(
-                &join(path, "endTime"),
-                INVALID_TIME,
-                format!("ends at {e} before it starts at {s}"),
-            );
-        }
-    }
     let repeat = r.string(
         &value["repeatFrequency"],
         &join(path, "repeatFrequency"),
         40,
     );
-    if let Some(rep) = &repeat {
-        if !valid_duration(rep) {
-            r.error(
-                &join(path, "repeatFrequency"),
-                INVALID_DURATION,
-                format!("{} is not an ISO 8601 duration", shown(rep)),
-            );
-        }
-    }
     Some(Schedule {
         weekdays,
         start_time,
@@ -193,21 +151,8 @@ fn offer(r: &mut Reader, value: &Value, path: &str) -> Offer {
     };
     let path = item_path(path, i);
     if let Some(price) = r.number(&offer["price"], &join(&path, "price")) {
-        if price < 0.0 {
-            r.error(
-                &join(&path, "price"),
-                NEGATIVE_PRICE,
-                format!("the price {price} is negative"),
-            );
-        } else if price > MAX_PRICE {
-            r.error(
-                &join(&path, "price"),
-                OUT_OF_RANGE,
-                format!("at most {MAX_PRICE} euros"),
-            );
-        } else {
-            out.price_cents = Some((price * 100.0).round() as i64);
-        }
+        // Saturates far beyond the largest valid price, which the rules check.
+        out.price_cents = Some((price * 100.0).round() as i64);
     }
     if let Some(currency) = r.string(&offer["priceCurrency"], &join(&path, "priceCurrency"), 10) {
         if !currency.eq_ignore_ascii_case("EUR") {
@@ -233,15 +178,6 @@ fn offer(r: &mut Reader, value: &Value, path: &str) -> Offer {
         &join(&path, "availabilityStarts"),
     );
     let ends = r.date(&offer["availabilityEnds"], &join(&path, "availabilityEnds"));
-    if let (Some(s), Some(e)) = (starts, ends) {
-        if e < s {
-            r.error(
-                &join(&path, "availabilityEnds"),
-                END_BEFORE_START,
-                format!("the enrolment period ends {e} before it starts {s}"),
-            );
-        }
-    }
     if starts.is_some() || ends.is_some() {
         out.period = Some(Period { starts, ends });
     }
@@ -275,35 +211,17 @@ fn instance(
     }
     let start_date = r.date(&v["startDate"], &join(path, "startDate"));
     let end_date = r.date(&v["endDate"], &join(path, "endDate"));
-    if let (Some(s), Some(e)) = (start_date, end_date) {
-        if e < s {
-            r.error(
-                &join(path, "endDate"),
-                END_BEFORE_START,
-                format!("the end date {e} is before the start date {s}"),
-            );
-        }
-    }
     let schedule = schedule(r, &v["courseSchedule"], &join(path, "courseSchedule"));
     let offer = offer(r, &v["offers"], &join(path, "offers"));
-    if let (Some(period), Some(end)) = (offer.period, end_date) {
-        if period.starts.is_some_and(|s| s > end) {
-            r.error(
-                &join(&join(path, "offers"), "availabilityStarts"),
-                ENROLMENT_AFTER_END,
-                format!("enrolment opens after the instance ends on {end}"),
-            );
-        }
-    }
     let capacity = match r.number(
         &v["maximumAttendeeCapacity"],
         &join(path, "maximumAttendeeCapacity"),
     ) {
-        Some(c) if c.fract() != 0.0 || !(0.0..=MAX_CAPACITY).contains(&c) => {
+        Some(c) if c.fract() != 0.0 || c.abs() > f64::from(i32::MAX) => {
             r.error(
                 &join(path, "maximumAttendeeCapacity"),
                 OUT_OF_RANGE,
-                format!("a whole number from 0 to {MAX_CAPACITY}"),
+                "a whole number",
             );
             None
         }
@@ -313,7 +231,8 @@ fn instance(
     let municipality_code = place
         .place
         .as_ref()
-        .and_then(|p| p.address.municipality_code.clone());
+        .and_then(|p| p.address.municipality_code.clone())
+        .or(place.municipality.clone());
     let online = place.online || modes.contains(&TeachingMode::Online);
     Some(InstanceRecord {
         external_id: external_id?,
@@ -340,9 +259,6 @@ pub fn read(r: &mut Reader, v: &Value) -> Option<CourseRecord> {
     let external_id = r.required_string(&v["@id"], "@id", MAX_ID);
     let identifier = r.string(&v["identifier"], "identifier", MAX_SHORT);
     let name = r.text(&v["name"], "name", MAX_NAME);
-    if name.is_empty() && !r.errors.iter().any(|e| e.path.starts_with("name")) {
-        r.error("name", REQUIRED, "a course needs a name");
-    }
     let description = r.text(&v["description"], "description", MAX_DESCRIPTION);
     let url = r.url(&v["url"], "url");
     let provider = r.reference(&v["provider"], "provider");
@@ -372,18 +288,6 @@ pub fn read(r: &mut Reader, v: &Value) -> Option<CourseRecord> {
     );
     let credits = credits(r, &v["numberOfCredits"]);
     let duration = r.string(&v["timeRequired"], "timeRequired", 40);
-    if let Some(d) = &duration {
-        if !valid_duration(d) {
-            r.error(
-                "timeRequired",
-                INVALID_DURATION,
-                format!(
-                    "{} is not an ISO 8601 duration such as PT24H or P3Y6M",
-                    shown(d)
-                ),
-            );
-        }
-    }
     let keywords = keywords(r, &v["keywords"]);
     let audience_value = if v["audience"].is_object() {
         &v["audience"]["audienceType"]
@@ -438,16 +342,6 @@ pub fn read(r: &mut Reader, v: &Value) -> Option<CourseRecord> {
             )
         })
         .collect();
-    let mut seen = std::collections::HashSet::new();
-    for (i, inst) in instances.iter().enumerate() {
-        if !seen.insert(inst.external_id.as_str()) {
-            r.error(
-                &join(&index("hasCourseInstance", i), "@id"),
-                DUPLICATE_ID,
-                format!("two instances share the id {}", shown(&inst.external_id)),
-            );
-        }
-    }
     Some(CourseRecord {
         external_id: external_id?,
         identifier,
@@ -466,5 +360,7 @@ pub fn read(r: &mut Reader, v: &Value) -> Option<CourseRecord> {
         languages,
         state: state?,
         instances,
+        publish_at: None,
+        archive_at: None,
     })
 }

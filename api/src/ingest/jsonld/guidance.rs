@@ -90,19 +90,11 @@ fn hours(r: &mut Reader, v: &Value, path: &str) -> Option<OpeningHours> {
     let opens = r.time(&v["opens"], &join(path, "opens"));
     let closes = r.time(&v["closes"], &join(path, "closes"));
     match (opens, closes) {
-        (Some(o), Some(c)) if c > o => Some(OpeningHours {
+        (Some(o), Some(c)) => Some(OpeningHours {
             weekdays,
             opens: o,
             closes: c,
         }),
-        (Some(o), Some(c)) => {
-            r.error(
-                &join(path, "closes"),
-                INVALID_TIME,
-                format!("closes at {c} before it opens at {o}"),
-            );
-            None
-        }
         _ => {
             r.error(path, REQUIRED, "opening hours need opens and closes");
             None
@@ -116,9 +108,6 @@ pub fn read(r: &mut Reader, v: &Value) -> Option<GuidanceServiceRecord> {
     let identifier = r.string(&v["identifier"], "identifier", MAX_SHORT);
     let service_type = r.string(&v["serviceType"], "serviceType", MAX_NAME);
     let name = r.text(&v["name"], "name", MAX_NAME);
-    if name.is_empty() && !r.errors.iter().any(|e| e.path.starts_with("name")) {
-        r.error("name", REQUIRED, "a service needs a name");
-    }
     let description = r.text(&v["description"], "description", MAX_DESCRIPTION);
     let provider = r.reference(&v["provider"], "provider");
     if provider.is_none() && !r.errors.iter().any(|e| e.path.starts_with("provider")) {

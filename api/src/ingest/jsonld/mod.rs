@@ -63,6 +63,17 @@ pub fn detect_kind(line: &str) -> Option<RecordKind> {
         .and_then(kind_of)
 }
 
+/// Reads a course document (what a CSV sheet's rows stand for) with the
+/// same reader and rules as a feed line.
+pub fn read_course(value: &Value) -> Result<crate::domain::CourseRecord, Vec<FieldError>> {
+    let mut reader = Reader::default();
+    let record = course::read(&mut reader, value);
+    finish(reader.errors, record.map(FeedRecord::Course)).map(|r| match r {
+        FeedRecord::Course(c) => c,
+        _ => unreachable!("a course was read"),
+    })
+}
+
 /// Parses one line; every problem of the record is reported, not only the first.
 pub fn parse_jsonld_line(line: &str) -> Result<FeedRecord, Vec<FieldError>> {
     let value: Value = serde_json::from_str(line).map_err(|e| {
@@ -105,9 +116,27 @@ pub fn parse_jsonld_line(line: &str) -> Result<FeedRecord, Vec<FieldError>> {
             None
         }
     };
+    finish(reader.errors, record)
+}
+
+/// Adds the shared rules' findings to the reader's.
+fn finish(
+    mut errors: Vec<FieldError>,
+    record: Option<FeedRecord>,
+) -> Result<FeedRecord, Vec<FieldError>> {
+    if let Some(record) = &record {
+        // Every format obeys the same rules; a rule that trips over a value
+        // the reader already refused would only repeat it.
+        for e in record.validate() {
+            let related = |p: &str| p.starts_with(&e.path) || e.path.starts_with(p);
+            if !errors.iter().any(|r| related(&r.path)) {
+                errors.push(e);
+            }
+        }
+    }
     match record {
-        Some(record) if reader.errors.is_empty() => Ok(record),
-        _ => Err(reader.errors),
+        Some(record) if errors.is_empty() => Ok(record),
+        _ => Err(errors),
     }
 }
 

@@ -67,9 +67,6 @@ pub fn read(r: &mut Reader, v: &Value) -> Option<OrganisationRecord> {
     let external_id = r.required_string(&v["@id"], "@id", MAX_ID);
     let identifier = r.string(&v["identifier"], "identifier", MAX_SHORT);
     let name = r.text(&v["name"], "name", MAX_NAME);
-    if name.is_empty() && !r.errors.iter().any(|e| e.path.starts_with("name")) {
-        r.error("name", REQUIRED, "an organisation needs a name");
-    }
     let kind = match r.string(&v["additionalType"], "additionalType", MAX_SHORT) {
         Some(text) => OrganisationKind::parse(&text).or_else(|| {
             r.error(
@@ -115,16 +112,6 @@ pub fn read(r: &mut Reader, v: &Value) -> Option<OrganisationRecord> {
         .take(MAX_LOCATIONS)
         .filter_map(|(i, p)| place(r, p, &item_path("location", i), &owner))
         .collect();
-    let mut seen = std::collections::HashSet::new();
-    for (i, l) in locations.iter().enumerate() {
-        if !seen.insert(l.external_id.clone()) {
-            r.error(
-                &item_path("location", Some(i)),
-                DUPLICATE_ID,
-                format!("two locations share the id {}", shown(&l.external_id)),
-            );
-        }
-    }
     Some(OrganisationRecord {
         external_id: external_id?,
         identifier,

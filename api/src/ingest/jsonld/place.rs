@@ -14,6 +14,8 @@ pub struct Whereabouts {
     pub place: Option<LocationRecord>,
     pub online: bool,
     pub online_url: Option<String>,
+    /// The municipality of an `AdministrativeArea` given without a venue.
+    pub municipality: Option<String>,
 }
 
 /// A lowercase slug of a name, for derived ids.
@@ -196,7 +198,10 @@ pub fn whereabouts(r: &mut Reader, value: &Value, path: &str, owner: &str) -> Wh
     let mut out = Whereabouts::default();
     for (i, item) in each(value) {
         let at = item_path(path, i);
-        if is_virtual(item) {
+        if item["@type"].as_str() == Some("AdministrativeArea") {
+            let area = serde_json::json!({ "containedInPlace": item });
+            out.municipality = municipality(r, &area, &at);
+        } else if is_virtual(item) {
             out.online = true;
             out.online_url = out
                 .online_url

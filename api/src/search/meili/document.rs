@@ -14,6 +14,9 @@ const OPEN_ENDED_DAYS: i64 = 730;
 /// an index built a little after the day asked about still answers it.
 const LOOKBACK_DAYS: i64 = 60;
 
+/// The end day of an instance without an end date.
+pub const NEVER_ENDS: i64 = 2_932_896;
+
 /// Days since 1970-01-01, the form dates take in filters.
 pub fn day_number(day: NaiveDate) -> i64 {
     day.signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date"))
@@ -72,6 +75,8 @@ pub struct MeiliDoc {
     pub times_of_day: Vec<String>,
     pub free: Vec<bool>,
     pub start_days: Vec<i64>,
+    /// Last days of teaching; an open-ended instance counts as never ending.
+    pub end_days: Vec<i64>,
     pub flexible_start: bool,
     /// Every day on which an enrolment period is open, for "open today".
     pub enrol_days: Vec<i64>,
@@ -183,6 +188,7 @@ impl MeiliDoc {
             times_of_day: collect(i, |x| x.times_of_day.clone()),
             free: collect(i, |x| vec![x.price_cents == Some(0)]),
             start_days: collect(i, |x| x.start_date.map(day_number).into_iter().collect()),
+            end_days: collect(i, |x| vec![x.end_date.map_or(NEVER_ENDS, day_number)]),
             flexible_start: i.iter().any(|x| x.flexible_start),
             enrol_days,
             name_sort: name_key(&doc.name_sort),

@@ -73,6 +73,7 @@ const DISPLAYED: &[&str] = &[
     "times_of_day",
     "free",
     "start_days",
+    "end_days",
     "flexible_start",
     "enrol_days",
     "name_sort",
@@ -93,6 +94,7 @@ const FILTERABLE: &[&str] = &[
     "times_of_day",
     "free",
     "start_days",
+    "end_days",
     "flexible_start",
     "enrol_days",
 ];

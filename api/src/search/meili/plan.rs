@@ -24,6 +24,7 @@ pub fn instance_conditions(f: &CourseFilter) -> usize {
         !f.times_of_day.is_empty(),
         f.starts_after.is_some() || f.starts_before.is_some(),
         f.application_open.is_some(),
+        f.upcoming.is_some(),
     ]
     .iter()
     .filter(|b| **b)
@@ -129,6 +130,11 @@ pub fn filter_expression(f: &CourseFilter, today: NaiveDate) -> Option<String> {
     }
     if f.application_open == Some(true) {
         b = b.any_of("enrol_days", &[day_number(today).to_string()]);
+    }
+    match f.upcoming {
+        Some(true) => b = b.compare("end_days", ">=", day_number(today)),
+        Some(false) => b = b.compare("end_days", "<", day_number(today)),
+        None => {}
     }
     b.build()
 }

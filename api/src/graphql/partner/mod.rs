@@ -1,0 +1,12 @@
+//! The partner write API: mutations scoped by API key, the change feed and
+//! the audit log.
+
+mod feed;
+mod inputs;
+mod keys;
+mod mutation;
+mod paths;
+mod payloads;
+
+pub use feed::PartnerQuery;
+pub use mutation::PartnerMutation;

@@ -1,0 +1,163 @@
+//! `tarjotin keys`: create, list and revoke API keys from the command line.
+
+use anyhow::{bail, Context as _};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+
+use crate::domain::credentials::ApiToken;
+use crate::domain::{Actor, Role};
+use crate::store::{NewKey, Store, WriteError};
+
+/// The end of `--expires`: a date (the key works through that day, Finnish
+/// time) or an RFC 3339 moment.
+pub fn parse_expiry(text: &str) -> anyhow::Result<DateTime<Utc>> {
+    if let Ok(moment) = DateTime::parse_from_rfc3339(text.trim()) {
+        return Ok(moment.with_timezone(&Utc));
+    }
+    let day = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").with_context(|| {
+        format!("--expires {text:?}: expected a date YYYY-MM-DD or an RFC 3339 time")
+    })?;
+    let next = day
+        .succ_opt()
+        .context("--expires: the date is out of range")?;
+    let midnight = next.and_hms_opt(0, 0, 0).context("midnight exists")?;
+    chrono_tz::Europe::Helsinki
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .context("--expires: no such local time in Finland")
+}
+
+/// Creates a key and returns the text to print (the key, once).
+pub async fn create(
+    store: &Store,
+    organisation: Option<&str>,
+    role: &str,
+    name: Option<String>,
+    expires: Option<&str>,
+) -> anyhow::Result<String> {
+    let Some(role) = Role::parse(role) else {
+        bail!("--role {role:?}: expected partner or admin");
+    };
+    let org = match organisation {
+        Some(external) => {
+            let found = store
+                .organisations_by_external_ids(&[external.to_string()])
+                .await?
+                .remove(external);
+            match found {
+                Some(org) => Some(org),
+                None => bail!(
+                    "--organisation {external:?}: no organisation has this id; import it first"
+                ),
+            }
+        }
+        None if role == Role::Partner => bail!("a partner key needs --organisation <externalId>"),
+        None => None,
+    };
+    let expires_at = expires.map(parse_expiry).transpose()?;
+    if expires_at.is_some_and(|e| e <= Utc::now()) {
+        bail!("--expires: the key would have expired already");
+    }
+    let token = ApiToken::generate()
+        .map_err(|e| anyhow::anyhow!("the system's random source failed: {e}"))?;
+    let name = name.unwrap_or_else(|| {
+        let base = org.as_ref().map_or("admin".to_string(), |o| {
+            o.external_id
+                .rsplit(':')
+                .next()
+                .unwrap_or("key")
+                .to_string()
+        });
+        format!("{base}-{}", &token.prefix()[4..])
+    });
+    let new = NewKey {
+        name,
+        role,
+        organisation_id: org.as_ref().map(|o| o.id),
+        expires_at,
+    };
+    let row = match store.create_key(&new, &token, &Actor::cli()).await {
+        Ok(row) => row,
+        Err(WriteError::Invalid(errors)) => bail!(
+            "{}",
+            errors
+                .iter()
+                .map(|e| format!("--{}: {}", e.path, e.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        Err(WriteError::Store(e)) => return Err(e.into()),
+    };
+    Ok(format!(
+        "created key {} ({}, {}{})\n{}\nStore it now: it is not shown again. Send it as `Authorization: Bearer <key>`.\n",
+        row.name,
+        row.role,
+        org.map_or("all organisations".into(), |o| o.external_id),
+        row.expires_at.map_or(String::new(), |e| format!(", expires {}", e.to_rfc3339())),
+        token.expose()
+    ))
+}
+
+/// The key list as a table, never the keys.
+pub async fn list(store: &Store) -> anyhow::Result<String> {
+    let keys = store.list_keys().await?;
+    let orgs: Vec<i32> = keys.iter().filter_map(|k| k.organisation_id).collect();
+    let orgs = store.organisations_by_ids(&orgs).await?;
+    let time = |t: Option<DateTime<Utc>>| {
+        t.map_or("-".to_string(), |t| t.format("%Y-%m-%d %H:%M").to_string())
+    };
+    let mut out = format!(
+        "{:<4} {:<24} {:<8} {:<28} {:<16} {:<16} {:<16} {:<16} {}\n",
+        "id",
+        "name",
+        "role",
+        "organisation",
+        "created",
+        "expires",
+        "last used",
+        "revoked",
+        "prefix"
+    );
+    for k in &keys {
+        let org = k
+            .organisation_id
+            .and_then(|id| orgs.get(&id))
+            .map_or("-".to_string(), |o| o.external_id.clone());
+        out.push_str(&format!(
+            "{:<4} {:<24} {:<8} {:<28} {:<16} {:<16} {:<16} {:<16} {}…\n",
+            k.id,
+            k.name,
+            k.role,
+            org,
+            time(Some(k.created_at)),
+            time(k.expires_at),
+            time(k.last_used_at),
+            time(k.revoked_at),
+            k.token_prefix
+        ));
+    }
+    if keys.is_empty() {
+        out.push_str("(no keys)\n");
+    }
+    Ok(out)
+}
+
+/// Revokes a key by id or name.
+pub async fn revoke(store: &Store, id_or_name: &str) -> anyhow::Result<String> {
+    let Some(key) = store.find_key(id_or_name).await? else {
+        bail!("no key has the id or name {id_or_name:?} (see `tarjotin keys list`)");
+    };
+    let was = key.revoked_at.is_some();
+    let row = store
+        .revoke_key(key.id, &Actor::cli())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(if was {
+        format!("key {} ({}) was revoked already\n", row.id, row.name)
+    } else {
+        format!(
+            "revoked key {} ({}); it is refused from now on\n",
+            row.id, row.name
+        )
+    })
+}

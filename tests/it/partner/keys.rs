@@ -1,0 +1,205 @@
+//! API keys: malformed, unknown, revoked and expired keys are refused with
+//! UNAUTHENTICATED and never fall back to anonymous; over real HTTP too.
+
+use std::net::TcpListener;
+
+use serde_json::{json, Value};
+use tarjotin_api::domain::credentials::ApiToken;
+use tarjotin_api::domain::{Actor, Role};
+use tarjotin_api::store::NewKey;
+
+use super::fixture::{course_input, load, OWN};
+use crate::harness::{on_every_backend, Backend, TestApp};
+
+const WHO: &str = "{ courseByExternalId(externalId: \"urn:test:org:own:course:draft\") { state } }";
+
+#[tokio::test]
+async fn a_key_revoked_a_moment_ago_is_refused() {
+    on_every_backend(|app| async move {
+        load(&app).await;
+        let (token, _) = app.key(Role::Partner, Some(OWN)).await;
+        let header = format!("Bearer {token}");
+        let ok = app.run_with_header(&header, WHO, json!({})).await;
+        assert_eq!(ok["data"]["courseByExternalId"]["state"], "DRAFT", "{ok}");
+        let (_, admin) = app.key(Role::Admin, None).await;
+        let keys = app.data_as(admin, "{ apiKeys { id name prefix role lastUsedAt organisation { externalId } } }", json!({})).await;
+        let listed = keys["apiKeys"].as_array().unwrap();
+        assert!(!keys.to_string().contains(&token), "keys are never shown again");
+        let mine = listed.iter().find(|k| token.starts_with(k["prefix"].as_str().unwrap())).unwrap();
+        assert!(mine["lastUsedAt"].is_string(), "last use is recorded: {mine}");
+        let revoked = app
+            .data_as(admin, "mutation($k: ID!) { revokeApiKey(id: $k) { apiKey { revokedAt } userErrors { code } } }", json!({"k": mine["id"]}))
+            .await;
+        assert!(revoked["revokeApiKey"]["apiKey"]["revokedAt"].is_string(), "{revoked}");
+        let refused = app.run_with_header(&header, WHO, json!({})).await;
+        assert_eq!(refused["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{refused}");
+        assert!(refused["data"].is_null());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn malformed_unknown_and_expired_keys_are_unauthenticated() {
+    on_every_backend(|app| async move {
+        load(&app).await;
+        let org = app
+            .store
+            .organisations_by_external_ids(&[OWN.to_string()])
+            .await
+            .unwrap()
+            .remove(OWN)
+            .unwrap();
+        let expired = ApiToken::generate().unwrap();
+        let new = NewKey {
+            name: "old".into(),
+            role: Role::Partner,
+            organisation_id: Some(org.id),
+            expires_at: Some(chrono::Utc::now() - chrono::Duration::seconds(1)),
+        };
+        app.store
+            .create_key(&new, &expired, &Actor::cli())
+            .await
+            .unwrap();
+        let unknown = ApiToken::generate().unwrap();
+        for header in [
+            "Bearer".to_string(),
+            "Basic dXNlcjpwYXNz".to_string(),
+            "Bearer trj_tooshort".to_string(),
+            format!("Bearer {}", unknown.expose()),
+            format!("Bearer {}", expired.expose()),
+        ] {
+            let refused = app.run_with_header(&header, WHO, json!({})).await;
+            assert_eq!(
+                refused["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+                "{header}: {refused}"
+            );
+        }
+    })
+    .await;
+}
+
+async fn serve(app: &TestApp) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let running = tarjotin_api::http::start(
+        listener,
+        app.schema.clone(),
+        app.store.clone(),
+        app.search.clone(),
+    )
+    .unwrap();
+    tokio::spawn(running.server);
+    format!("http://{}/graphql", running.addr)
+}
+
+#[tokio::test]
+async fn over_http_the_authorization_header_decides_who_writes() {
+    let app = TestApp::new(&Backend::Sqlite).await;
+    load(&app).await;
+    let url = serve(&app).await;
+    let (token, _) = app.key(Role::Partner, Some(OWN)).await;
+    let client = reqwest::Client::new();
+    let mutation = json!({"query": "mutation($i: [CourseInput!]!) { upsertCourses(input: $i) { created } }",
+                          "variables": {"i": [course_input(OWN, "urn:test:http")]}});
+    let anonymous: Value = client
+        .post(&url)
+        .json(&mutation)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        anonymous["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{anonymous}"
+    );
+    let response = client
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&mutation)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["data"]["upsertCourses"]["created"], 1, "{body}");
+    let bad = client
+        .post(&url)
+        .header("authorization", "Bearer trj_nope")
+        .json(&mutation)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 401);
+    assert_eq!(bad.headers()["www-authenticate"], "Bearer");
+    let body: Value = bad.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    let get = client
+        .get(&url)
+        .query(&[("query", WHO)])
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let body: Value = get.json().await.unwrap();
+    assert_eq!(
+        body["data"]["courseByExternalId"]["state"], "DRAFT",
+        "{body}"
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_command_line_creates_lists_and_revokes_keys_without_showing_them_again() {
+    on_every_backend(|app| async move {
+        load(&app).await;
+        let created = tarjotin_api::keys_cli::create(
+            &app.store,
+            Some(OWN),
+            "partner",
+            Some("own-sync".into()),
+            Some("2099-12-31"),
+        )
+        .await
+        .unwrap();
+        let token = created.lines().nth(1).unwrap().to_string();
+        assert!(token.starts_with("trj_"), "{created}");
+        let list = tarjotin_api::keys_cli::list(&app.store).await.unwrap();
+        assert!(
+            list.contains("own-sync") && list.contains(OWN) && list.contains("2099-12-31"),
+            "{list}"
+        );
+        assert!(!list.contains(&token));
+        assert!(
+            tarjotin_api::keys_cli::create(&app.store, None, "partner", None, None)
+                .await
+                .is_err()
+        );
+        assert!(
+            tarjotin_api::keys_cli::create(&app.store, Some(OWN), "boss", None, None)
+                .await
+                .is_err()
+        );
+        assert!(tarjotin_api::keys_cli::create(
+            &app.store,
+            Some(OWN),
+            "partner",
+            None,
+            Some("2001-01-01")
+        )
+        .await
+        .is_err());
+        let revoked = tarjotin_api::keys_cli::revoke(&app.store, "own-sync")
+            .await
+            .unwrap();
+        assert!(revoked.contains("revoked"), "{revoked}");
+        let refused = app
+            .run_with_header(&format!("Bearer {token}"), WHO, json!({}))
+            .await;
+        assert_eq!(
+            refused["errors"][0]["extensions"]["code"],
+            "UNAUTHENTICATED"
+        );
+    })
+    .await;
+}

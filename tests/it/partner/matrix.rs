@@ -1,0 +1,189 @@
+//! The authorisation matrix: every role × every operation × the caller's
+//! own organisation and another one, each cell asserted. A refused write is
+//! FORBIDDEN and leaves the database, the change log and the search outbox
+//! as they were.
+
+use serde_json::{json, Value};
+use tarjotin_api::domain::{Caller, Role};
+
+use super::fixture::{codes, course, course_id, course_input, footprint, load, OTHER, OWN};
+use crate::harness::{Backend, TestApp};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Who {
+    Anonymous,
+    Partner,
+    Admin,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Rule {
+    /// Partners write their own organisation's data; admins everything.
+    Scoped,
+    /// Administrators only.
+    AdminOnly,
+    /// A read: drafts are visible to their owner and admins.
+    ReadDraft,
+}
+
+type Build = fn(&str) -> (String, Value);
+
+fn ops() -> Vec<(&'static str, Rule, Build)> {
+    vec![
+        ("upsertCourses", Rule::Scoped, |org| {
+            let mut input = course_input(org, &course_id(org, "a"));
+            input["name"]["fi"] = json!("Muutettu nimi");
+            ("mutation($i: [CourseInput!]!) { upsertCourses(input: $i) { results { outcome userErrors { code field } } } }".into(), json!({"i": [input]}))
+        }),
+        ("upsertCourseInstances", Rule::Scoped, |org| {
+            ("mutation($c: ID!) { upsertCourseInstances(course: $c, input: [{externalId: \"new-instance\", municipality: \"286\", startDate: \"2027-04-01\"}]) { outcome userErrors { code field } } }".replace("new-instance", &format!("{org}:new-instance")),
+             json!({"c": course_id(org, "b")}))
+        }),
+        ("unpublishCourse", Rule::Scoped, |org| {
+            (
+                "mutation($c: ID!) { unpublishCourse(id: $c) { outcome userErrors { code } } }"
+                    .into(),
+                json!({"c": course_id(org, "c")}),
+            )
+        }),
+        ("publishCourse", Rule::Scoped, |org| {
+            (
+                "mutation($c: ID!) { publishCourse(id: $c) { outcome userErrors { code } } }"
+                    .into(),
+                json!({"c": course_id(org, "draft")}),
+            )
+        }),
+        ("archiveCourse", Rule::Scoped, |org| {
+            (
+                "mutation($c: ID!) { archiveCourse(id: $c) { outcome userErrors { code } } }"
+                    .into(),
+                json!({"c": course_id(org, "d")}),
+            )
+        }),
+        ("deleteCourseInstance", Rule::Scoped, |org| {
+            ("mutation($i: ID!) { deleteCourseInstance(id: $i) { outcome userErrors { code } } }".into(), json!({"i": format!("{}:i1", course_id(org, "e"))}))
+        }),
+        ("deleteCourse", Rule::Scoped, |org| {
+            (
+                "mutation($c: ID!) { deleteCourse(id: $c) { deletedId userErrors { code } } }"
+                    .into(),
+                json!({"c": course_id(org, "f")}),
+            )
+        }),
+        ("upsertGuidanceService", Rule::Scoped, |org| {
+            ("mutation($i: GuidanceServiceInput!) { upsertGuidanceService(input: $i) { outcome userErrors { code field } } }".into(),
+             json!({"i": {"externalId": format!("{org}:service"), "provider": org, "name": {"fi": "Ohjaus"}, "state": "PUBLISHED", "areaServed": ["285"],
+                          "channels": [{"kind": "PHONE", "phone": "+358 5 000 2200"}]}}))
+        }),
+        ("upsertLocation", Rule::Scoped, |org| {
+            ("mutation($i: LocationInput!) { upsertLocation(input: $i) { outcome userErrors { code field } } }".into(),
+             json!({"i": {"externalId": format!("{org}:place:new"), "organisation": org, "name": {"fi": "Uusi toimipiste"}, "address": {"locality": "Kouvola"}}}))
+        }),
+        ("importFeed", Rule::Scoped, |org| {
+            let mut line = course(org, "imported");
+            line["name"] = json!("Tuotu kurssi");
+            ("mutation($d: String!) { importFeed(format: SCHEMA_ORG_JSONLD, data: $d) { courses { created rejected } rejections { errors { code } } } }".into(),
+             json!({"d": line.to_string()}))
+        }),
+        ("upsertOrganisation", Rule::AdminOnly, |org| {
+            ("mutation($i: OrganisationInput!) { upsertOrganisation(input: $i) { outcome userErrors { code field } } }".into(),
+             json!({"i": {"externalId": org, "kind": "OTHER", "name": {"fi": "Uusi nimi"}, "address": {"locality": "Kotka"}}}))
+        }),
+        ("createApiKey", Rule::AdminOnly, |org| {
+            ("mutation($o: ID!) { createApiKey(input: {name: \"made-in-matrix\", role: PARTNER, organisation: $o}) { key userErrors { code } } }".into(), json!({"o": org}))
+        }),
+        ("revokeApiKey", Rule::AdminOnly, |org| {
+            ("mutation($k: ID!) { revokeApiKey(id: $k) { apiKey { revokedAt } userErrors { code } } }".into(), json!({"k": format!("victim-{org}")}))
+        }),
+        ("auditLog", Rule::AdminOnly, |_| {
+            (
+                "{ auditLog(first: 5) { edges { node { actor } } } }".into(),
+                json!({}),
+            )
+        }),
+        ("apiKeys", Rule::AdminOnly, |_| {
+            ("{ apiKeys { name } }".into(), json!({}))
+        }),
+        ("read a draft", Rule::ReadDraft, |org| {
+            (
+                "query($c: String!) { courseByExternalId(externalId: $c) { state } }".into(),
+                json!({"c": course_id(org, "draft")}),
+            )
+        }),
+    ]
+}
+
+fn allowed(who: Who, rule: Rule, own: bool) -> bool {
+    match (who, rule) {
+        (Who::Admin, _) => true,
+        (Who::Partner, Rule::Scoped | Rule::ReadDraft) => own,
+        _ => false,
+    }
+}
+
+async fn app_for(backend: &Backend, who: Who) -> (TestApp, Caller) {
+    let app = TestApp::new(backend).await;
+    load(&app).await;
+    for org in [OWN, OTHER] {
+        // A key for revokeApiKey to revoke, named after its organisation.
+        let admin = Caller::Admin { key_id: 0 };
+        let made = app
+            .run_as(admin, "mutation($n: String!, $o: ID!) { createApiKey(input: {name: $n, role: PARTNER, organisation: $o}) { userErrors { code } } }", json!({"n": format!("victim-{org}"), "o": org}))
+            .await;
+        assert!(made["errors"].is_null(), "{made}");
+    }
+    let caller = match who {
+        Who::Anonymous => Caller::Anonymous,
+        Who::Partner => app.key(Role::Partner, Some(OWN)).await.1,
+        Who::Admin => app.key(Role::Admin, None).await.1,
+    };
+    (app, caller)
+}
+
+#[tokio::test]
+async fn every_role_may_do_exactly_what_its_scope_allows_and_a_refusal_changes_nothing() {
+    let ops = ops();
+    let mut cells = 0;
+    for backend in Backend::all() {
+        for who in [Who::Anonymous, Who::Partner, Who::Admin] {
+            for (target, own) in [(OWN, true), (OTHER, false)] {
+                let (app, caller) = app_for(&backend, who).await;
+                for (name, rule, build) in &ops {
+                    let (query, variables) = build(target);
+                    let before = footprint(&app).await;
+                    let response = app.run_as(caller, &query, variables).await;
+                    let after = footprint(&app).await;
+                    let found = codes(&response);
+                    let cell = format!(
+                        "[{}] {who:?} × {name} × {}",
+                        app.backend,
+                        if own { "own" } else { "other" }
+                    );
+                    if rule == &Rule::ReadDraft {
+                        let seen = !response["data"]["courseByExternalId"].is_null();
+                        assert_eq!(seen, allowed(who, *rule, own), "{cell}: {response}");
+                    } else if allowed(who, *rule, own) {
+                        assert!(found.is_empty(), "{cell}: expected success, got {response}");
+                        if !matches!(*name, "auditLog" | "apiKeys") {
+                            assert_ne!(
+                                before.0, after.0,
+                                "{cell}: the write left no change-log entry"
+                            );
+                        }
+                    } else {
+                        assert!(
+                            found.iter().any(|c| c == "FORBIDDEN"),
+                            "{cell}: expected FORBIDDEN, got {response}"
+                        );
+                        assert_eq!(before, after, "{cell}: a refused write changed something");
+                    }
+                    cells += 1;
+                }
+                app.finish().await;
+            }
+        }
+    }
+    let per_backend = 3 * ops.len() * 2;
+    println!("authorisation matrix: 3 roles × {} operations × 2 organisations = {per_backend} cells per database, {cells} asserted", ops.len());
+    assert_eq!(cells, per_backend * Backend::all().len());
+}
