@@ -7,13 +7,23 @@ use std::path::PathBuf;
 
 pub use report::{ImportReport, Rejection};
 
-use crate::ingest::{detect_kind, parse_jsonld_line, FeedRecord, RecordKind};
-use crate::store::{CatalogueWriter, Outcome, Store, StoreError, WriteError};
+use crate::ingest::{detect_kind, parse_csv, parse_jsonld_line, FeedRecord, RecordKind};
+use crate::store::{CatalogueWriter, Outcome, Store, StoreError, WriteError, WriteOptions};
 
-/// A feed file to import, with its text.
+/// A feed file to import, with its text: a CSV sheet when its name ends in
+/// `.csv`, else schema.org JSON-LD Lines.
 pub struct FeedFile {
     pub path: PathBuf,
     pub text: String,
+}
+
+impl FeedFile {
+    /// True for a CSV sheet.
+    pub fn is_csv(&self) -> bool {
+        self.path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    }
 }
 
 /// Reads feed files; a file that cannot be read is reported, not fatal.
@@ -78,18 +88,24 @@ pub async fn import<W: CatalogueWriter>(
     writer: &W,
     files: &[FeedFile],
     report: &mut ImportReport,
-    progress: &dyn Progress,
+    progress: &(dyn Progress + Sync),
 ) -> Result<(), StoreError> {
     let total: u64 = files.iter().map(|f| lines(f).count() as u64).sum();
     for pass in [Pass::Organisations, Pass::Rest] {
         progress.start(pass.label(), total);
         for file in files {
+            if file.is_csv() {
+                if pass == Pass::Rest {
+                    import_csv(writer, file, report).await?;
+                }
+                continue;
+            }
             for (line, text) in lines(file) {
                 progress.tick();
                 let parsed = parse_jsonld_line(text);
                 let record = match (pass, parsed) {
                     (Pass::Organisations, Err(errors)) => {
-                        report.reject(&file.path, line, detect_kind(text), errors);
+                        report.reject(&file.path, line, detect_kind(text), None, errors);
                         continue;
                     }
                     (Pass::Rest, Err(_)) => continue,
@@ -98,9 +114,13 @@ pub async fn import<W: CatalogueWriter>(
                 };
                 match write(writer, &record).await {
                     Ok(outcome) => report.count(record.kind(), outcome),
-                    Err(WriteError::Invalid(errors)) => {
-                        report.reject(&file.path, line, Some(record.kind()), errors)
-                    }
+                    Err(WriteError::Invalid(errors)) => report.reject(
+                        &file.path,
+                        line,
+                        Some(record.kind()),
+                        Some(record.external_id().to_string()),
+                        errors,
+                    ),
                     Err(WriteError::Store(e)) => return Err(e),
                 }
             }
@@ -108,6 +128,64 @@ pub async fn import<W: CatalogueWriter>(
         progress.finish();
     }
     Ok(())
+}
+
+/// Imports the courses of a CSV sheet; errors go by row and column.
+async fn import_csv<W: CatalogueWriter>(
+    writer: &W,
+    file: &FeedFile,
+    report: &mut ImportReport,
+) -> Result<(), StoreError> {
+    let courses = match parse_csv(&file.text) {
+        Ok(courses) => courses,
+        Err(e) => {
+            report.reject(&file.path, 1, None, None, vec![e]);
+            return Ok(());
+        }
+    };
+    for course in courses {
+        let id = course.external_id.clone();
+        let record = match &course.result {
+            Ok(record) => record,
+            Err(errors) => {
+                report.reject_rows(&file.path, RecordKind::Course, id, errors.clone());
+                continue;
+            }
+        };
+        match writer.upsert_course(record).await {
+            Ok(outcome) => report.count(RecordKind::Course, outcome),
+            Err(WriteError::Invalid(errors)) => {
+                let located = errors.into_iter().map(|e| course.locate(e)).collect();
+                report.reject_rows(&file.path, RecordKind::Course, id, located)
+            }
+            Err(WriteError::Store(e)) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Imports one feed text with `options` (an API caller's scope and key);
+/// `name` ends in `.csv` for a sheet. A dry run writes nothing.
+pub async fn import_text(
+    store: &Store,
+    name: &str,
+    text: String,
+    dry_run: bool,
+    options: WriteOptions,
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport::default();
+    let files = [FeedFile {
+        path: name.into(),
+        text,
+    }];
+    if dry_run {
+        let scope = store.dry_run_as(options).await?;
+        import(&scope, &files, &mut report, &Silent).await?;
+        scope.finish().await?;
+    } else {
+        import(&store.writer(options), &files, &mut report, &Silent).await?;
+    }
+    Ok(report)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -134,7 +212,7 @@ pub async fn import_paths(
     store: &Store,
     paths: &[PathBuf],
     dry_run: bool,
-    progress: &dyn Progress,
+    progress: &(dyn Progress + Sync),
 ) -> Result<ImportReport, StoreError> {
     let mut report = ImportReport::default();
     let files = read_files(paths, &mut report);
@@ -143,7 +221,10 @@ pub async fn import_paths(
         import(&scope, &files, &mut report, progress).await?;
         scope.finish().await?;
     } else {
-        import(store, &files, &mut report, progress).await?;
+        // Committed in batches; every record still succeeds or fails alone.
+        let batch = store.batch(crate::store::BATCH_RECORDS);
+        import(&batch, &files, &mut report, progress).await?;
+        batch.finish().await?;
     }
     Ok(report)
 }

@@ -1,10 +1,15 @@
 //! The only place that touches sea-orm entities, queries and transactions.
 
+mod changes;
 mod courses;
+mod edit;
 mod guidance;
+mod keys;
 mod organisations;
-mod outbox;
+pub(crate) mod outbox;
+mod records;
 mod rows;
+mod schedule;
 mod write;
 
 use std::sync::Arc;
@@ -14,11 +19,18 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
 
+pub use changes::{ChangeEntry, ChangeQuery};
 pub use courses::{CourseOrder, CoursePage, OrderDirection, PageRequest};
+pub use edit::{Keep, ScheduleReport};
 pub use guidance::GuidanceFilter;
+pub use keys::{IdentifyError, KeyRow, NewKey};
 pub use outbox::{CourseBundle, PendingChange, RebuildRequest};
+pub use records::location_record;
 pub use rows::*;
-pub use write::{CatalogueWriter, DryRun, Outcome, WriteError};
+pub use write::{
+    changed_field_name, Batch, CatalogueWriter, DryRun, EntityKind, Operation, Outcome,
+    ScopedWriter, WriteError, WriteOptions, BATCH_RECORDS,
+};
 
 /// Errors of the store that are not a caller's mistake.
 #[derive(Debug, thiserror::Error)]
