@@ -61,6 +61,22 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Write a synthetic Finnish catalogue (organisations, then courses with
+    /// instances, then guidance services) as JSON-LD Lines to standard
+    /// output, for benchmarks: `tarjotin generate --instances 100000 > feed.jsonl`.
+    /// The same seed gives the same catalogue.
+    Generate {
+        /// How many courses to write.
+        #[arg(long, value_name = "N", required_unless_present = "instances", conflicts_with = "instances",
+              value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        courses: Option<u64>,
+        /// How many course instances to write (courses are added until there are exactly N).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=20_000_000))]
+        instances: Option<u64>,
+        /// The seed of the random choices.
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+    },
     /// Manage API keys: partners write their own organisation's data,
     /// administrators everything.
     Keys {
@@ -164,6 +180,22 @@ pub async fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<i32> {
             Ok(0)
         }
         Command::Reindex => reindex(&settings).await,
+        Command::Generate {
+            courses,
+            instances,
+            seed,
+        } => {
+            let size = match (courses, instances) {
+                (Some(n), _) => crate::generate::Size::Courses(n),
+                (None, Some(n)) => crate::generate::Size::Instances(n),
+                (None, None) => anyhow::bail!("give --courses N or --instances N"),
+            };
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+            let summary = crate::generate::generate(size, seed, &mut out)
+                .map_err(|e| anyhow::anyhow!("writing the catalogue: {e}"))?;
+            eprintln!("generated {summary} (seed {seed})");
+            Ok(0)
+        }
         Command::Import { files, dry_run } => {
             let store = crate::app::open_store(&settings).await?;
             let report = import_paths(&store, &files, dry_run, &Bar::new()).await?;

@@ -6,6 +6,7 @@ pub mod codes;
 pub mod config;
 pub mod domain;
 pub mod finnish;
+pub mod generate;
 pub mod graphql;
 pub mod http;
 pub mod importer;

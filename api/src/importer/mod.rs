@@ -221,7 +221,10 @@ pub async fn import_paths(
         import(&scope, &files, &mut report, progress).await?;
         scope.finish().await?;
     } else {
-        import(store, &files, &mut report, progress).await?;
+        // Committed in batches; every record still succeeds or fails alone.
+        let batch = store.batch(crate::store::BATCH_RECORDS);
+        import(&batch, &files, &mut report, progress).await?;
+        batch.finish().await?;
     }
     Ok(report)
 }

@@ -2,7 +2,7 @@
 //! the database listing: a course matches when one of its instances matches
 //! every instance filter.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
@@ -46,10 +46,6 @@ fn any_of(wanted: &[String], have: &[String]) -> bool {
     wanted.is_empty() || wanted.iter().any(|w| have.contains(w))
 }
 
-fn codes<T: Copy>(values: &[T], code: fn(T) -> &'static str) -> Vec<String> {
-    values.iter().map(|v| code(*v).to_string()).collect()
-}
-
 /// True for facets counted from instances; the others describe the course.
 pub fn is_instance_facet(facet: Facet) -> bool {
     !matches!(
@@ -82,42 +78,98 @@ pub fn without(filter: &CourseFilter, facet: Facet) -> CourseFilter {
     f
 }
 
-pub(crate) fn course_matches(doc: &impl CourseFacts, f: &CourseFilter) -> bool {
-    (f.providers.is_empty() || f.providers.contains(&doc.provider_id()))
-        && (f.education_types.is_empty()
-            || doc
-                .education_type()
-                .is_some_and(|t| f.education_types.iter().any(|w| w.code() == t)))
-        && any_of(&f.fields_of_education, doc.fields())
-        && any_of(&codes(&f.audiences, |a| a.code()), doc.audiences())
+/// A filter compiled once for many documents: its codes as strings, so that
+/// matching a document allocates nothing.
+pub struct Matcher<'f> {
+    filter: &'f CourseFilter,
+    today: NaiveDate,
+    education_types: Vec<&'static str>,
+    audiences: Vec<&'static str>,
+    modes: Vec<&'static str>,
+    funding: Vec<&'static str>,
+    times: Vec<&'static str>,
+    instance_filters: bool,
 }
 
-pub(crate) fn instance_matches(i: &InstanceDoc, f: &CourseFilter, today: NaiveDate) -> bool {
-    let place_ok = if f.municipalities.is_empty() && f.regions.is_empty() {
-        true
-    } else {
-        i.municipality
-            .as_ref()
-            .is_some_and(|m| f.municipalities.contains(m))
-            || i.region.as_ref().is_some_and(|r| f.regions.contains(r))
-    };
-    place_ok
-        && any_of(&codes(&f.teaching_modes, |m| m.code()), &i.modes)
-        && any_of(&f.languages, &i.languages)
-        && (!f.free_only || i.price_cents == Some(0))
-        && any_of(
-            &codes(&f.funding_categories, |c| c.code()),
-            &i.funding.clone().into_iter().collect::<Vec<_>>(),
-        )
-        && any_of(&codes(&f.times_of_day, |t| t.code()), &i.times_of_day)
-        && f.starts_after
-            .is_none_or(|d| i.flexible_start || i.start_date.is_some_and(|s| s >= d))
-        && f.starts_before
-            .is_none_or(|d| i.flexible_start || i.start_date.is_some_and(|s| s <= d))
-        && f.application_open
-            .is_none_or(|open| i.open_on(today) == open)
-        && f.upcoming
-            .is_none_or(|u| crate::domain::is_upcoming(i.end_date, today) == u)
+fn any_str(wanted: &[&str], have: &[String]) -> bool {
+    wanted.is_empty() || wanted.iter().any(|w| have.iter().any(|h| h == w))
+}
+
+fn any_opt(wanted: &[&str], have: Option<&str>) -> bool {
+    wanted.is_empty() || have.is_some_and(|h| wanted.contains(&h))
+}
+
+impl<'f> Matcher<'f> {
+    /// Compiles `filter` for `today`.
+    pub fn new(filter: &'f CourseFilter, today: NaiveDate) -> Matcher<'f> {
+        Matcher {
+            filter,
+            today,
+            education_types: filter.education_types.iter().map(|t| t.code()).collect(),
+            audiences: filter.audiences.iter().map(|a| a.code()).collect(),
+            modes: filter.teaching_modes.iter().map(|m| m.code()).collect(),
+            funding: filter.funding_categories.iter().map(|c| c.code()).collect(),
+            times: filter.times_of_day.iter().map(|t| t.code()).collect(),
+            instance_filters: filter.has_instance_filters(),
+        }
+    }
+
+    /// The course-level filters hold.
+    pub fn course(&self, doc: &impl CourseFacts) -> bool {
+        let f = self.filter;
+        (f.providers.is_empty() || f.providers.contains(&doc.provider_id()))
+            && any_opt(&self.education_types, doc.education_type())
+            && any_of(&f.fields_of_education, doc.fields())
+            && any_str(&self.audiences, doc.audiences())
+    }
+
+    /// Every instance-level filter holds for `i`.
+    pub fn instance(&self, i: &InstanceDoc) -> bool {
+        let f = self.filter;
+        let place_ok = (f.municipalities.is_empty() && f.regions.is_empty())
+            || i.municipality
+                .as_ref()
+                .is_some_and(|m| f.municipalities.contains(m))
+            || i.region.as_ref().is_some_and(|r| f.regions.contains(r));
+        place_ok
+            && any_str(&self.modes, &i.modes)
+            && any_of(&f.languages, &i.languages)
+            && (!f.free_only || i.price_cents == Some(0))
+            && any_opt(&self.funding, i.funding.as_deref())
+            && any_str(&self.times, &i.times_of_day)
+            && f.starts_after
+                .is_none_or(|d| i.flexible_start || i.start_date.is_some_and(|s| s >= d))
+            && f.starts_before
+                .is_none_or(|d| i.flexible_start || i.start_date.is_some_and(|s| s <= d))
+            && f.application_open
+                .is_none_or(|open| i.open_on(self.today) == open)
+            && f.upcoming
+                .is_none_or(|u| crate::domain::is_upcoming(i.end_date, self.today) == u)
+    }
+
+    /// The course matches: its course filters hold, and one instance matches
+    /// when instances are filtered.
+    pub fn matches(&self, doc: &impl CourseFacts) -> bool {
+        self.course(doc)
+            && (!self.instance_filters || doc.instances().iter().any(|i| self.instance(i)))
+    }
+
+    /// The instances of `doc` that match, or None when the course does not.
+    pub fn matching_instances(&self, doc: &impl CourseFacts) -> Option<Vec<i32>> {
+        if !self.course(doc) {
+            return None;
+        }
+        let ids: Vec<i32> = doc
+            .instances()
+            .iter()
+            .filter(|i| self.instance(i))
+            .map(|i| i.id)
+            .collect();
+        if self.instance_filters && ids.is_empty() {
+            return None;
+        }
+        Some(ids)
+    }
 }
 
 /// The instances of `doc` that match, or None when the course does not.
@@ -126,79 +178,80 @@ pub fn matching_instances(
     f: &CourseFilter,
     today: NaiveDate,
 ) -> Option<Vec<i32>> {
-    if !course_matches(doc, f) {
-        return None;
-    }
-    let ids: Vec<i32> = doc
-        .instances()
-        .iter()
-        .filter(|i| instance_matches(i, f, today))
-        .map(|i| i.id)
-        .collect();
-    if f.has_instance_filters() && ids.is_empty() {
-        return None;
-    }
-    Some(ids)
+    Matcher::new(f, today).matching_instances(doc)
 }
 
-/// The values a course has for a facet, from its matching instances.
-fn values(
-    doc: &impl CourseFacts,
-    instances: &[&InstanceDoc],
+fn bool_str(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// Puts into `seen` every value a course has for a (non-provider) facet,
+/// from the instances the matcher lets through, each once.
+fn each_value<'d, D: CourseFacts>(
+    doc: &'d D,
+    m: &Matcher<'_>,
     facet: Facet,
     today: NaiveDate,
-) -> Vec<String> {
-    let mut out: Vec<String> = match facet {
-        Facet::FieldOfEducation => doc.fields().to_vec(),
-        Facet::EducationType => doc
-            .education_type()
-            .map(str::to_string)
-            .into_iter()
-            .collect(),
-        Facet::Provider => vec![doc.provider_id().to_string()],
-        Facet::Audience => doc.audiences().to_vec(),
-        Facet::Municipality => instances
-            .iter()
-            .filter_map(|i| i.municipality.clone())
-            .collect(),
-        Facet::Region => instances.iter().filter_map(|i| i.region.clone()).collect(),
-        Facet::TeachingMode => instances.iter().flat_map(|i| i.modes.clone()).collect(),
-        Facet::Language => instances.iter().flat_map(|i| i.languages.clone()).collect(),
-        Facet::FundingCategory => instances.iter().filter_map(|i| i.funding.clone()).collect(),
-        Facet::TimeOfDay => instances
-            .iter()
-            .flat_map(|i| i.times_of_day.clone())
-            .collect(),
-        Facet::Free => instances
-            .iter()
-            .map(|i| (i.price_cents == Some(0)).to_string())
-            .collect(),
-        Facet::ApplicationOpen => instances
-            .iter()
-            .map(|i| i.open_on(today).to_string())
-            .collect(),
-    };
-    out.sort();
-    out.dedup();
-    out
+    seen: &mut Vec<&'d str>,
+) {
+    seen.clear();
+    let instances = doc.instances().iter().filter(|i| m.instance(i));
+    match facet {
+        Facet::FieldOfEducation => seen.extend(doc.fields().iter().map(String::as_str)),
+        Facet::EducationType => seen.extend(doc.education_type()),
+        Facet::Audience => seen.extend(doc.audiences().iter().map(String::as_str)),
+        Facet::Provider => {}
+        Facet::Municipality => seen.extend(instances.filter_map(|i| i.municipality.as_deref())),
+        Facet::Region => seen.extend(instances.filter_map(|i| i.region.as_deref())),
+        Facet::TeachingMode => {
+            seen.extend(instances.flat_map(|i| i.modes.iter().map(String::as_str)))
+        }
+        Facet::Language => {
+            seen.extend(instances.flat_map(|i| i.languages.iter().map(String::as_str)))
+        }
+        Facet::FundingCategory => seen.extend(instances.filter_map(|i| i.funding.as_deref())),
+        Facet::TimeOfDay => {
+            seen.extend(instances.flat_map(|i| i.times_of_day.iter().map(String::as_str)))
+        }
+        Facet::Free => seen.extend(instances.map(|i| bool_str(i.price_cents == Some(0)))),
+        Facet::ApplicationOpen => seen.extend(instances.map(|i| bool_str(i.open_on(today)))),
+    }
+    seen.sort_unstable();
+    seen.dedup();
 }
 
-/// Counts per value of `facet` over `docs`, applying every filter but the
-/// facet's own; values of the whole index are kept with zero counts.
+/// The values a course has for a facet over all its instances (none for
+/// the yes/no facets, whose two values are always shown), for an index's
+/// list of every value.
+pub fn all_values(doc: &impl CourseFacts, facet: Facet) -> Vec<String> {
+    if facet == Facet::Provider {
+        return vec![doc.provider_id().to_string()];
+    }
+    if matches!(facet, Facet::Free | Facet::ApplicationOpen) {
+        return Vec::new();
+    }
+    let everything = CourseFilter::default();
+    let m = Matcher::new(&everything, NaiveDate::MIN);
+    let mut seen = Vec::new();
+    each_value(doc, &m, facet, NaiveDate::MIN, &mut seen);
+    seen.into_iter().map(String::from).collect()
+}
+
+/// Counts per value of `facet` over `candidates`, applying every filter but
+/// the facet's own; every value of `universe` (the whole index's) is kept,
+/// with zero counts.
 pub fn count<'a, D: CourseFacts + 'a>(
-    all: impl Iterator<Item = &'a D>,
+    universe: impl Iterator<Item = &'a str>,
     candidates: impl Iterator<Item = &'a D>,
     filter: &CourseFilter,
     facet: Facet,
     today: NaiveDate,
 ) -> Vec<(String, u64)> {
-    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-    for doc in all {
-        let everything: Vec<&InstanceDoc> = doc.instances().iter().collect();
-        for v in values(doc, &everything, facet, today) {
-            counts.entry(v).or_insert(0);
-        }
-    }
+    let mut counts: BTreeMap<String, u64> = universe.map(|v| (v.to_string(), 0)).collect();
     tally(&mut counts, candidates, filter, facet, today);
     complete(&mut counts, filter, facet);
     counts.into_iter().collect()
@@ -214,18 +267,28 @@ pub fn tally<'a, D: CourseFacts + 'a>(
     today: NaiveDate,
 ) {
     let relaxed = without(filter, facet);
+    let m = Matcher::new(&relaxed, today);
+    let mut found: HashMap<&str, u64> = HashMap::new();
+    let mut providers: HashMap<i32, u64> = HashMap::new();
+    let mut seen = Vec::new();
     for doc in candidates {
-        let Some(ids) = matching_instances(doc, &relaxed, today) else {
+        if !m.matches(doc) {
             continue;
-        };
-        let instances: Vec<&InstanceDoc> = doc
-            .instances()
-            .iter()
-            .filter(|i| ids.contains(&i.id))
-            .collect();
-        for v in values(doc, &instances, facet, today) {
-            *counts.entry(v).or_insert(0) += 1;
         }
+        if facet == Facet::Provider {
+            *providers.entry(doc.provider_id()).or_insert(0) += 1;
+            continue;
+        }
+        each_value(doc, &m, facet, today, &mut seen);
+        for v in &seen {
+            *found.entry(v).or_insert(0) += 1;
+        }
+    }
+    for (v, n) in found {
+        *counts.entry(v.to_string()).or_insert(0) += n;
+    }
+    for (id, n) in providers {
+        *counts.entry(id.to_string()).or_insert(0) += n;
     }
 }
 

@@ -30,8 +30,8 @@ pub use outbox::{CourseBundle, PendingChange, RebuildRequest};
 pub use records::location_record;
 pub use rows::*;
 pub use write::{
-    changed_field_name, CatalogueWriter, DryRun, EntityKind, Operation, Outcome, ScopedWriter,
-    WriteError, WriteOptions,
+    changed_field_name, Batch, CatalogueWriter, DryRun, EntityKind, Operation, Outcome,
+    ScopedWriter, WriteError, WriteOptions, BATCH_RECORDS,
 };
 
 /// Errors of the store that are not a caller's mistake.

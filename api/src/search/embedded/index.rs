@@ -1,11 +1,28 @@
 //! The in-memory inverted index of the embedded engine: raw folded words and
 //! analysed terms (Voikko lemmas and compound parts, or stems) per field.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use super::suggest::Suggestions;
 use crate::domain::Localized;
 use crate::finnish::{analyzer, fold, tokenize};
-use crate::search::SearchDocument;
+use crate::search::filter::all_values;
+use crate::search::{Facet, SearchDocument};
+
+/// The facets whose values come from the documents (`Free` and
+/// `ApplicationOpen` are always `true` and `false`).
+const VALUED_FACETS: [Facet; 10] = [
+    Facet::Municipality,
+    Facet::Region,
+    Facet::FieldOfEducation,
+    Facet::EducationType,
+    Facet::TeachingMode,
+    Facet::Language,
+    Facet::Provider,
+    Facet::FundingCategory,
+    Facet::TimeOfDay,
+    Facet::Audience,
+];
 
 /// Where in a document a term occurs; each has its weight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,8 +70,15 @@ pub struct Posting {
 #[derive(Default)]
 pub struct Index {
     pub docs: Vec<Option<SearchDocument>>,
+    /// Whether each slot holds a live document (compact, for scoring loops).
+    pub alive: Vec<bool>,
     pub slots: HashMap<i32, u32>,
-    postings: HashMap<(Layer, String), Vec<Posting>>,
+    raw: HashMap<String, Vec<Posting>>,
+    analysed: HashMap<String, Vec<Posting>>,
+    /// Every value of each facet among the live documents, with how many carry it.
+    values: HashMap<Facet, BTreeMap<String, usize>>,
+    /// Autocomplete entries.
+    pub suggestions: Suggestions,
     raw_terms: BTreeSet<String>,
     /// Folded surface word -> folded lemmas, so queries typed without ä/ö
     /// can be lemmatised.
@@ -79,10 +103,10 @@ impl Index {
             if term.is_empty() {
                 return;
             }
-            if layer == Layer::Raw {
+            if layer == Layer::Raw && !index.raw.contains_key(&term) {
                 index.raw_terms.insert(term.clone());
             }
-            let list = index.postings.entry((layer, term)).or_default();
+            let list = index.layer_mut(layer).entry(term).or_default();
             if !list
                 .last()
                 .is_some_and(|p| p.slot == slot && p.field == field)
@@ -117,17 +141,19 @@ impl Index {
                 }
                 for token in tokenize(value) {
                     let raw = fold(&token.text);
-                    index.raw_terms.insert(raw.clone());
+                    if !index.raw.contains_key(&raw) {
+                        index.raw_terms.insert(raw.clone());
+                    }
                     index
-                        .postings
-                        .entry((Layer::Raw, raw))
+                        .raw
+                        .entry(raw)
                         .or_default()
                         .push(Posting { slot, field });
                 }
                 for stem in analyzer().stems(value, lang == 1) {
                     index
-                        .postings
-                        .entry((Layer::Analysed, fold(&stem)))
+                        .analysed
+                        .entry(fold(&stem))
                         .or_default()
                         .push(Posting { slot, field });
                 }
@@ -147,8 +173,11 @@ impl Index {
             finnish(self, word, Field::Time);
         }
         self.remember_surfaces(&doc);
+        self.count_values(&doc, 1);
+        self.suggestions.insert(&doc, slot);
         self.slots.insert(doc.course_id, slot);
         self.docs.push(Some(doc));
+        self.alive.push(true);
         self.live += 1;
     }
 
@@ -179,10 +208,42 @@ impl Index {
         }
     }
 
+    fn layer_mut(&mut self, layer: Layer) -> &mut HashMap<String, Vec<Posting>> {
+        match layer {
+            Layer::Raw => &mut self.raw,
+            Layer::Analysed => &mut self.analysed,
+        }
+    }
+
+    /// Adds (`delta` 1) or takes away (-1) a document's facet values.
+    fn count_values(&mut self, doc: &SearchDocument, delta: isize) {
+        for facet in VALUED_FACETS {
+            let counts = self.values.entry(facet).or_default();
+            for value in all_values(doc, facet) {
+                let n = counts.entry(value.clone()).or_insert(0);
+                *n = n.saturating_add_signed(delta);
+                if *n == 0 {
+                    counts.remove(&value);
+                }
+            }
+        }
+    }
+
+    /// Every value of `facet` among the live documents.
+    pub fn facet_values(&self, facet: Facet) -> impl Iterator<Item = &str> {
+        self.values
+            .get(&facet)
+            .into_iter()
+            .flat_map(|values| values.keys().map(String::as_str))
+    }
+
     /// Removes a document; its postings are skipped from now on.
     pub fn remove(&mut self, course_id: i32) {
         if let Some(slot) = self.slots.remove(&course_id) {
-            self.docs[slot as usize] = None;
+            self.alive[slot as usize] = false;
+            if let Some(doc) = self.docs[slot as usize].take() {
+                self.count_values(&doc, -1);
+            }
             self.live -= 1;
         }
     }
@@ -194,10 +255,12 @@ impl Index {
 
     /// The postings of a term.
     pub fn postings(&self, layer: Layer, term: &str) -> &[Posting] {
-        self.postings
-            .get(&(layer, term.to_string()))
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+        match layer {
+            Layer::Raw => self.raw.get(term),
+            Layer::Analysed => self.analysed.get(term),
+        }
+        .map(Vec::as_slice)
+        .unwrap_or_default()
     }
 
     /// Raw terms that start with `prefix`, at most `limit`.
@@ -231,7 +294,7 @@ impl Index {
         let mut last = u32::MAX;
         let mut n = 0;
         for p in self.postings(layer, term) {
-            if p.slot != last && self.doc(p.slot).is_some() {
+            if p.slot != last && self.alive[p.slot as usize] {
                 n += 1;
             }
             last = p.slot;

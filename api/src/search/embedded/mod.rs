@@ -4,8 +4,8 @@
 mod highlight;
 mod index;
 mod query;
+mod suggest;
 
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -65,85 +65,105 @@ impl EmbeddedEngine {
         let words = text.map(|q| query::analyse(&index, q)).unwrap_or_default();
         let scored: Vec<(u32, usize, f64)> = if text.is_some() {
             query::score(&index, &words)
-                .into_iter()
-                .map(|(slot, (m, s))| (slot, m, s))
-                .collect()
         } else {
-            index
-                .docs
-                .iter()
-                .enumerate()
-                .filter(|(_, d)| d.is_some())
-                .map(|(slot, _)| (slot as u32, 0, 0.0))
+            (0..index.docs.len() as u32)
+                .filter(|slot| index.alive[*slot as usize])
+                .map(|slot| (slot, 0, 0.0))
                 .collect()
         };
-        let mut hits: Vec<(u32, usize, f64, Vec<i32>)> = scored
-            .iter()
-            .filter_map(|(slot, matched, score)| {
-                let doc = index.doc(*slot)?;
-                filter::matching_instances(doc, &request.filter, request.today)
-                    .map(|ids| (*slot, *matched, *score, ids))
-            })
-            .collect();
+        let matcher = filter::Matcher::new(&request.filter, request.today);
         let order = match (request.order, text) {
             (SearchOrder::Relevance, None) => SearchOrder::Name,
             (order, _) => order,
         };
+        // The sort key of each hit is computed once; only the requested
+        // window is fully sorted.
+        let mut hits: Vec<(u32, usize, f64, Option<chrono::NaiveDate>)> = scored
+            .iter()
+            .filter_map(|(slot, matched, score)| {
+                let doc = index.doc(*slot)?;
+                if !matcher.matches(doc) {
+                    return None;
+                }
+                let start = match order {
+                    SearchOrder::StartDate => doc
+                        .instances
+                        .iter()
+                        .filter(|i| matcher.instance(i))
+                        .filter_map(|i| i.start_date)
+                        .min(),
+                    _ => None,
+                };
+                Some((*slot, *matched, *score, start))
+            })
+            .collect();
         let name = |slot: u32| {
             index
                 .doc(slot)
                 .map(|d| d.name_sort.as_str())
                 .unwrap_or_default()
         };
-        let start = |slot: u32, ids: &[i32]| {
-            index.doc(slot).and_then(|d| {
-                d.instances
-                    .iter()
-                    .filter(|i| ids.is_empty() || ids.contains(&i.id))
-                    .filter_map(|i| i.start_date)
-                    .min()
-            })
-        };
-        match order {
-            SearchOrder::Relevance => hits.sort_by(|a, b| {
-                b.1.cmp(&a.1)
-                    .then(b.2.total_cmp(&a.2))
-                    .then_with(|| name(a.0).cmp(name(b.0)))
-            }),
-            SearchOrder::Name => hits.sort_by(|a, b| name(a.0).cmp(name(b.0)).then(a.0.cmp(&b.0))),
-            SearchOrder::StartDate => hits.sort_by(|a, b| {
-                let (sa, sb) = (start(a.0, &a.3), start(b.0, &b.3));
-                match (sa, sb) {
+        let compare = |a: &(u32, usize, f64, Option<chrono::NaiveDate>),
+                       b: &(u32, usize, f64, Option<chrono::NaiveDate>)| {
+            match order {
+                SearchOrder::Relevance => b.1.cmp(&a.1).then(b.2.total_cmp(&a.2)),
+                SearchOrder::Name => std::cmp::Ordering::Equal,
+                SearchOrder::StartDate => match (a.3, b.3) {
                     (Some(x), Some(y)) => x.cmp(&y),
                     (Some(_), None) => std::cmp::Ordering::Less,
                     (None, Some(_)) => std::cmp::Ordering::Greater,
                     (None, None) => std::cmp::Ordering::Equal,
-                }
-                .then_with(|| name(a.0).cmp(name(b.0)))
-            }),
+                },
+            }
+            .then_with(|| name(a.0).cmp(name(b.0)))
+            .then(a.0.cmp(&b.0))
+        };
+        let total = hits.len() as u64;
+        // A facet that the filter does not restrict counts over the courses
+        // that match the whole filter; only the others need every candidate.
+        let matching: Vec<&SearchDocument> = hits
+            .iter()
+            .filter_map(|(slot, ..)| index.doc(*slot))
+            .collect();
+        let window = request.offset.saturating_add(request.limit).min(hits.len());
+        if window == 0 {
+            hits.clear();
+        } else if window < hits.len() {
+            hits.select_nth_unstable_by(window - 1, compare);
+            hits.truncate(window);
         }
-        let candidates: HashSet<u32> = scored.iter().map(|(slot, _, _)| *slot).collect();
+        hits.sort_by(compare);
         let facets = request
             .facets
             .iter()
             .map(|facet| FacetCounts {
                 facet: *facet,
-                values: filter::count(
-                    index.docs.iter().flatten(),
-                    candidates.iter().filter_map(|slot| index.doc(*slot)),
-                    &request.filter,
-                    *facet,
-                    request.today,
-                ),
+                values: if filter::without(&request.filter, *facet) == request.filter {
+                    filter::count(
+                        index.facet_values(*facet),
+                        matching.iter().copied(),
+                        &request.filter,
+                        *facet,
+                        request.today,
+                    )
+                } else {
+                    filter::count(
+                        index.facet_values(*facet),
+                        scored.iter().filter_map(|(slot, _, _)| index.doc(*slot)),
+                        &request.filter,
+                        *facet,
+                        request.today,
+                    )
+                },
             })
             .collect();
-        let total = hits.len() as u64;
         let page = hits
             .into_iter()
             .skip(request.offset)
             .take(request.limit)
-            .filter_map(|(slot, matched, score, instance_ids)| {
+            .filter_map(|(slot, matched, score, _)| {
                 let doc = index.doc(slot)?;
+                let instance_ids = matcher.matching_instances(doc)?;
                 let (name_highlight, description_snippet) =
                     highlight::highlight(doc, &words, request.lang);
                 Some(Hit {
@@ -170,82 +190,30 @@ impl EmbeddedEngine {
     fn complete(&self, prefix: &str, lang: Lang, limit: usize) -> Vec<Suggestion> {
         let current = self.current();
         let index = current.read().expect("index lock");
-        let wanted = fold(prefix.trim());
-        if wanted.is_empty() {
-            return Vec::new();
-        }
-        let last_word = wanted.rsplit(' ').next().unwrap_or(&wanted).to_string();
-        let typos = if last_word.chars().count() >= 5 { 1 } else { 0 };
-        let matches = |text: &str| -> Option<u8> {
-            let folded = fold(text);
-            if folded.starts_with(&wanted) {
-                return Some(0);
-            }
-            if folded
-                .split(|c: char| !c.is_alphanumeric())
-                .any(|w| w.starts_with(&wanted))
-                || folded.contains(&format!(" {wanted}"))
-            {
-                return Some(1);
-            }
-            if typos > 0 {
-                let n = last_word.chars().count();
-                let near = folded.split(|c: char| !c.is_alphanumeric()).any(|w| {
-                    let head: String = w.chars().take(n).collect();
-                    edit_distance(&head, &last_word, typos) <= typos
-                });
-                if near {
-                    return Some(2);
+        let carries = |slot: u32, kind: SuggestionKind, folded: &str| {
+            let Some(doc) = index.doc(slot) else {
+                return false;
+            };
+            match kind {
+                SuggestionKind::Course => fold(&doc.display_name(lang)) == folded,
+                SuggestionKind::Provider => {
+                    fold(doc.provider_name.get(lang).unwrap_or_default()) == folded
                 }
-            }
-            None
-        };
-        let mut found: Vec<(u8, u8, Suggestion)> = Vec::new();
-        let mut seen: HashSet<(String, u8)> = HashSet::new();
-        let mut add = |rank: u8,
-                       kind_rank: u8,
-                       text: String,
-                       kind: SuggestionKind,
-                       course_id: Option<i32>| {
-            if seen.insert((fold(&text), kind_rank)) {
-                found.push((
-                    rank,
-                    kind_rank,
-                    Suggestion {
-                        text,
-                        kind,
-                        course_id,
-                    },
-                ));
+                SuggestionKind::Keyword | SuggestionKind::Municipality => true,
             }
         };
-        for doc in index.docs.iter().flatten() {
-            let name = doc.display_name(lang);
-            if let Some(rank) = matches(&name) {
-                add(rank, 0, name, SuggestionKind::Course, Some(doc.course_id));
-            }
-            for keyword in &doc.keywords {
-                if let Some(rank) = matches(keyword) {
-                    add(rank, 1, keyword.clone(), SuggestionKind::Keyword, None);
-                }
-            }
-            let provider = doc.provider_name.get(lang).unwrap_or_default().to_string();
-            if let Some(rank) = matches(&provider) {
-                add(rank, 2, provider, SuggestionKind::Provider, None);
-            }
-            for place in &doc.places {
-                if let Some(rank) = matches(place) {
-                    add(rank, 3, place.clone(), SuggestionKind::Municipality, None);
-                }
-            }
-        }
-        found.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then(a.1.cmp(&b.1))
-                .then_with(|| a.2.text.len().cmp(&b.2.text.len()))
-                .then_with(|| a.2.text.cmp(&b.2.text))
-        });
-        found.into_iter().take(limit).map(|(_, _, s)| s).collect()
+        index
+            .suggestions
+            .complete(prefix, lang, limit, carries)
+            .into_iter()
+            .map(|mut s| {
+                s.course_id = s
+                    .course_id
+                    .and_then(|slot| index.doc(slot as u32))
+                    .map(|d| d.course_id);
+                s
+            })
+            .collect()
     }
 }
 

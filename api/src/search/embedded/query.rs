@@ -186,10 +186,15 @@ pub fn analyse(index: &Index, query: &str) -> Vec<QueryWord> {
 /// How much each further thesaurus term a course matches adds.
 const SYNONYM_EXTRA: f64 = 0.5;
 
-/// Per matching slot: how many words matched and the score.
-pub fn score(index: &Index, words: &[QueryWord]) -> HashMap<u32, (usize, f64)> {
+/// Per matching slot, in the order first met: how many words matched and
+/// the score. Scores accumulate in dense rows, one per course that matches
+/// the first word, rather than in maps keyed by slot.
+pub fn score(index: &Index, words: &[QueryWord]) -> Vec<(u32, usize, f64)> {
     let live = index.live.max(1) as f64;
-    let mut direct: HashMap<u32, Vec<f64>> = HashMap::new();
+    let stride = words.len().max(1);
+    let mut row_of: Vec<u32> = vec![u32::MAX; index.docs.len()];
+    let mut slots: Vec<u32> = Vec::new();
+    let mut scores: Vec<f64> = Vec::new();
     let mut thesaurus: HashMap<(u32, usize), HashMap<&str, f64>> = HashMap::new();
     for (w, word) in words.iter().enumerate() {
         for alt in &word.alternatives {
@@ -200,43 +205,52 @@ pub fn score(index: &Index, words: &[QueryWord]) -> HashMap<u32, (usize, f64)> {
             let df = index.document_frequency(alt.layer, &alt.term).max(1) as f64;
             let idf = (1.0 + live / df).ln();
             for p in postings {
-                if index.doc(p.slot).is_none() || (w > 0 && !direct.contains_key(&p.slot)) {
+                if !index.alive[p.slot as usize] {
                     continue;
                 }
+                let mut row = row_of[p.slot as usize];
+                if row == u32::MAX {
+                    if w > 0 {
+                        continue;
+                    }
+                    row = slots.len() as u32;
+                    row_of[p.slot as usize] = row;
+                    slots.push(p.slot);
+                    scores.extend(std::iter::repeat_n(0.0, stride));
+                }
                 let value = alt.factor * p.field.weight() * idf;
-                let entry = direct
-                    .entry(p.slot)
-                    .or_insert_with(|| vec![0.0; words.len()]);
                 if alt.synonym {
                     let best = thesaurus
-                        .entry((p.slot, w))
+                        .entry((row, w))
                         .or_default()
                         .entry(alt.term.as_str())
                         .or_insert(0.0);
                     *best = best.max(value);
-                } else if value > entry[w] {
-                    entry[w] = value;
+                } else {
+                    let cell = &mut scores[row as usize * stride + w];
+                    if value > *cell {
+                        *cell = value;
+                    }
                 }
             }
         }
     }
-    direct
-        .into_iter()
-        .filter_map(|(slot, mut scores)| {
-            for (w, score) in scores.iter_mut().enumerate() {
-                if let Some(terms) = thesaurus.get(&(slot, w)) {
-                    let best = terms.values().cloned().fold(0.0, f64::max);
-                    let sum: f64 = terms.values().sum();
-                    *score = score.max(best) + SYNONYM_EXTRA * (sum - best);
-                }
-            }
-            (scores[0] > 0.0).then(|| {
+    for ((row, w), terms) in &thesaurus {
+        let best = terms.values().cloned().fold(0.0, f64::max);
+        let sum: f64 = terms.values().sum();
+        let cell = &mut scores[*row as usize * stride + w];
+        *cell = cell.max(best) + SYNONYM_EXTRA * (sum - best);
+    }
+    slots
+        .iter()
+        .enumerate()
+        .filter_map(|(row, slot)| {
+            let row = &scores[row * stride..(row + 1) * stride];
+            (row[0] > 0.0).then(|| {
                 (
-                    slot,
-                    (
-                        scores.iter().filter(|s| **s > 0.0).count(),
-                        scores.iter().sum(),
-                    ),
+                    *slot,
+                    row.iter().filter(|s| **s > 0.0).count(),
+                    row.iter().sum(),
                 )
             })
         })

@@ -4,6 +4,7 @@
 //! itself in the change log (and the search outbox for courses) in the same
 //! transaction.
 
+mod batch;
 mod course;
 mod guidance;
 pub(crate) mod journal;
@@ -21,6 +22,7 @@ use crate::domain::error_codes::*;
 use crate::domain::*;
 use entity::organisation;
 
+pub use batch::{Batch, BATCH_RECORDS};
 pub use journal::{changed_field_name, EntityKind, Operation};
 
 /// What an upsert did.
