@@ -270,3 +270,93 @@ async fn a_course_unpublished_since_indexing_is_not_shown_before_the_outbox_catc
     })
     .await;
 }
+
+/// An engine whose server cannot be reached.
+struct Unreachable;
+
+impl tarjotin_api::search::SearchEngine for Unreachable {
+    fn name(&self) -> &'static str {
+        "unreachable"
+    }
+    fn apply(
+        &self,
+        _: Vec<tarjotin_api::search::IndexChange>,
+    ) -> futures_util::future::BoxFuture<'_, Result<(), tarjotin_api::search::SearchError>> {
+        Box::pin(async { Err(unreachable()) })
+    }
+    fn rebuild<'a>(
+        &'a self,
+        _: Vec<tarjotin_api::search::SearchDocument>,
+        _: &'a dyn tarjotin_api::search::RebuildProgress,
+    ) -> futures_util::future::BoxFuture<'a, Result<(), tarjotin_api::search::SearchError>> {
+        Box::pin(async { Err(unreachable()) })
+    }
+    fn search<'a>(
+        &'a self,
+        _: &'a tarjotin_api::search::SearchRequest,
+    ) -> futures_util::future::BoxFuture<
+        'a,
+        Result<tarjotin_api::search::SearchResult, tarjotin_api::search::SearchError>,
+    > {
+        Box::pin(async { Err(unreachable()) })
+    }
+    fn suggest<'a>(
+        &'a self,
+        _: &'a str,
+        _: tarjotin_api::domain::Lang,
+        _: usize,
+    ) -> futures_util::future::BoxFuture<
+        'a,
+        Result<Vec<tarjotin_api::search::Suggestion>, tarjotin_api::search::SearchError>,
+    > {
+        Box::pin(async { Err(unreachable()) })
+    }
+    fn count(
+        &self,
+    ) -> futures_util::future::BoxFuture<'_, Result<u64, tarjotin_api::search::SearchError>> {
+        Box::pin(async { Err(unreachable()) })
+    }
+}
+
+fn unreachable() -> tarjotin_api::search::SearchError {
+    tarjotin_api::search::SearchError::Unavailable("connection refused (127.0.0.1:7700)".into())
+}
+
+#[tokio::test]
+async fn an_unreachable_engine_is_search_unavailable_and_its_cause_stays_in_the_log() {
+    on_every_demo(|app| async move {
+        let service = tarjotin_api::search::service::SearchService::new(
+            std::sync::Arc::new(Unreachable),
+            app.store.clone(),
+        );
+        let schema = tarjotin_api::graphql::build_schema(
+            app.store.clone(),
+            service,
+            tarjotin_api::graphql::Clock::Fixed(super::harness::reference_day()),
+        );
+        for document in [
+            r#"{ search(query: "englanti") { totalCount } }"#,
+            r#"{ suggest(prefix: "engl") { text } }"#,
+        ] {
+            let response = tarjotin_api::graphql::execute(
+                &schema,
+                &app.store,
+                async_graphql::Request::new(document),
+            )
+            .await;
+            let response = serde_json::to_value(response).unwrap();
+            let error = &response["errors"][0];
+            assert_eq!(
+                error["extensions"]["code"], "SEARCH_UNAVAILABLE",
+                "{document}"
+            );
+            assert!(!error["message"].as_str().unwrap().contains("7700"));
+        }
+        let listed = app.data("{ courses { totalCount } }", json!({})).await;
+        assert!(
+            listed["courses"]["totalCount"].as_u64().unwrap() > 0,
+            "listings still work"
+        );
+    })
+    .await;
+}

@@ -17,6 +17,8 @@ pub mod code {
     pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
     /// Something failed on our side; the cause is in the server log.
     pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
+    /// The search engine cannot be reached right now; try again shortly.
+    pub const SEARCH_UNAVAILABLE: &str = "SEARCH_UNAVAILABLE";
 }
 
 /// A client mistake in `field`.
@@ -42,6 +44,21 @@ pub fn internal(cause: impl std::fmt::Display) -> async_graphql::Error {
     tracing::error!(error = %cause, "request failed");
     async_graphql::Error::new("internal error; it has been logged")
         .extend_with(|_, e| e.set("code", code::INTERNAL_SERVER_ERROR))
+}
+
+/// A search that failed: an engine that cannot be reached is the client's
+/// to retry; anything else is ours and logged.
+pub fn search_failed(e: crate::search::SearchError) -> async_graphql::Error {
+    match e {
+        crate::search::SearchError::Unavailable(cause) => {
+            tracing::warn!(error = %cause, "the search engine is unavailable");
+            async_graphql::Error::new(
+                "the search engine is unavailable right now; try again shortly",
+            )
+            .extend_with(|_, e| e.set("code", code::SEARCH_UNAVAILABLE))
+        }
+        other => internal(other),
+    }
 }
 
 /// Converts store failures into internal errors at the resolver boundary.

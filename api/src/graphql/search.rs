@@ -9,7 +9,7 @@ use async_graphql::{Context, Enum, Object, OutputType, SimpleObject, ID};
 
 use super::context::{store, today, visibility};
 use super::enums::Lang;
-use super::errors::{bad_input, OrInternal};
+use super::errors::{bad_input, search_failed, OrInternal};
 use super::filters::CourseFilter;
 use super::ids::{encode, NodeKind};
 use super::loaders::InstanceId;
@@ -301,7 +301,7 @@ impl SearchQuery {
             lang,
             today: today(ctx),
         };
-        let result = service(ctx).search(&request).await.or_internal()?;
+        let result = service(ctx).search(&request).await.map_err(search_failed)?;
         let ids: Vec<i32> = result.hits.iter().map(|h| h.course_id).collect();
         let rows = store(ctx).courses_by_ids(&ids).await.or_internal()?;
         let provider_ids: Vec<i32> = result
@@ -410,7 +410,7 @@ impl SearchQuery {
         let found = service(ctx)
             .suggest(&prefix, lang, first as usize)
             .await
-            .or_internal()?;
+            .map_err(search_failed)?;
         Ok(found
             .into_iter()
             .map(|s| Suggestion {
