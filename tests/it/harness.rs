@@ -226,6 +226,7 @@ impl TestApp {
             role,
             organisation_id,
             expires_at: None,
+            rate_limit: None,
         };
         self.store
             .create_key(&new, &token, &Actor::cli())
