@@ -100,6 +100,22 @@ pub fn is_duration(text: &str) -> bool {
     }
 }
 
+/// The first character a stored text may not hold: a control character
+/// other than tab, line feed and carriage return (U+0000 above all, which
+/// PostgreSQL cannot store).
+pub fn forbidden_character(text: &str) -> Option<char> {
+    text.chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// The message for [`forbidden_character`].
+pub fn forbidden_character_message(c: char) -> String {
+    format!(
+        "holds the control character U+{:04X}; texts may hold tabs and line breaks only",
+        u32::from(c)
+    )
+}
+
 /// `path.key`, or `key` at the top.
 fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
@@ -127,6 +143,10 @@ impl Errors {
     }
 
     fn length(&mut self, path: &str, text: Option<&str>, max: usize) {
+        if let Some(c) = text.and_then(forbidden_character) {
+            self.add(path, INVALID_CHARACTER, forbidden_character_message(c));
+            return;
+        }
         if let Some(n) = text.map(|t| t.chars().count()).filter(|n| *n > max) {
             self.add(path, TOO_LONG, format!("at most {max} characters, got {n}"));
         }

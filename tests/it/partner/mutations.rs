@@ -191,3 +191,53 @@ async fn a_partners_feed_that_mentions_another_provider_is_refused_for_those_rec
     })
     .await;
 }
+
+#[tokio::test]
+async fn control_characters_in_a_feed_or_an_input_are_refused_with_their_field() {
+    on_every_backend(|app| async move {
+        load(&app).await;
+        let (_, partner) = app.key(Role::Partner, Some(OWN)).await;
+        let mut nul = course(OWN, "nul");
+        nul["name"] = json!("Hitsaus\u{0}kurssi");
+        let mut bell = course(OWN, "bell");
+        bell["description"] = json!("Kuvaus\u{7}");
+        let good = course(OWN, "good");
+        let data = [nul, bell, good]
+            .iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let q = "mutation($d: String!) { importFeed(format: SCHEMA_ORG_JSONLD, data: $d) {
+            courses { created rejected } rejections { line errors { field code } } } }";
+        let done = app.data_as(partner, q, json!({ "d": data })).await;
+        let report = &done["importFeed"];
+        assert_eq!(report["courses"], json!({"created": 1, "rejected": 2}), "{report}");
+        let errors: Vec<(String, String)> = report["rejections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let e = &r["errors"][0];
+                (e["field"].to_string(), e["code"].as_str().unwrap().to_string())
+            })
+            .collect();
+        assert_eq!(errors[0].1, "INVALID_CHARACTER", "{report}");
+        assert!(errors[0].0.contains("name"), "{report}");
+        assert_eq!(errors[1].1, "INVALID_CHARACTER", "{report}");
+        assert!(errors[1].0.contains("description"), "{report}");
+
+        let mut input = course_input(OWN, "urn:test:org:own:course:ctl");
+        input["name"] = json!({ "fi": "Nimi\u{1b}[31m" });
+        let answer = app
+            .run_as(
+                partner,
+                "mutation($i: [CourseInput!]!) { upsertCourses(input: $i) { results { outcome userErrors { field code } } } }",
+                json!({ "i": [input] }),
+            )
+            .await;
+        let result = &answer["data"]["upsertCourses"]["results"][0];
+        assert_eq!(result["outcome"], "REJECTED", "{answer}");
+        assert_eq!(result["userErrors"][0]["code"], "INVALID_CHARACTER", "{answer}");
+    })
+    .await;
+}
