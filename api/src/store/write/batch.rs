@@ -41,7 +41,13 @@ impl Batch<'_> {
     {
         let mut open = self.open.lock().await;
         if open.0.is_none() {
-            open.0 = Some(self.store.db().begin().await.map_err(StoreError::from)?);
+            open.0 = Some(
+                self.store
+                    .db()
+                    .begin_with_options(super::WRITE)
+                    .await
+                    .map_err(StoreError::from)?,
+            );
         }
         let result = match &open.0 {
             Some(tx) => run(tx, &self.options).await,
