@@ -102,6 +102,9 @@ pub enum KeysCommand {
         /// Last day the key works (YYYY-MM-DD, Finnish time) or an RFC 3339 time.
         #[arg(long, value_name = "DATE")]
         expires: Option<String>,
+        /// The key's rate-limit bucket in cost points (default: TARJOTIN_RATE_LIMIT_CAPACITY).
+        #[arg(long, value_name = "POINTS")]
+        rate_limit: Option<u32>,
     },
     /// List keys: name, role, organisation, created, expires, last use, revoked.
     List,
@@ -213,15 +216,16 @@ pub async fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<i32> {
                     role,
                     name,
                     expires,
+                    rate_limit,
                 } => {
-                    crate::keys_cli::create(
-                        &store,
-                        organisation.as_deref(),
-                        &role,
+                    let new = crate::keys_cli::KeyRequest {
+                        organisation: organisation.as_deref(),
+                        role: &role,
                         name,
-                        expires.as_deref(),
-                    )
-                    .await?
+                        expires: expires.as_deref(),
+                        rate_limit,
+                    };
+                    crate::keys_cli::create(&store, new).await?
                 }
                 KeysCommand::List => crate::keys_cli::list(&store).await?,
                 KeysCommand::Revoke { key } => crate::keys_cli::revoke(&store, &key).await?,

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
 use crate::domain::credentials::ApiToken;
 use crate::domain::{Actor, Role};
-use crate::store::{NewKey, Store, WriteError};
+use crate::store::{NewKey, Store, WriteError, MAX_KEY_RATE_LIMIT};
 
 /// The end of `--expires`: a date (the key works through that day, Finnish
 /// time) or an RFC 3339 moment.
@@ -27,14 +27,25 @@ pub fn parse_expiry(text: &str) -> anyhow::Result<DateTime<Utc>> {
         .context("--expires: no such local time in Finland")
 }
 
+/// The options of `tarjotin keys create`.
+#[derive(Debug, Default)]
+pub struct KeyRequest<'a> {
+    pub organisation: Option<&'a str>,
+    pub role: &'a str,
+    pub name: Option<String>,
+    pub expires: Option<&'a str>,
+    pub rate_limit: Option<u32>,
+}
+
 /// Creates a key and returns the text to print (the key, once).
-pub async fn create(
-    store: &Store,
-    organisation: Option<&str>,
-    role: &str,
-    name: Option<String>,
-    expires: Option<&str>,
-) -> anyhow::Result<String> {
+pub async fn create(store: &Store, request: KeyRequest<'_>) -> anyhow::Result<String> {
+    let KeyRequest {
+        organisation,
+        role,
+        name,
+        expires,
+        rate_limit,
+    } = request;
     let Some(role) = Role::parse(role) else {
         bail!("--role {role:?}: expected partner or admin");
     };
@@ -54,6 +65,11 @@ pub async fn create(
         None if role == Role::Partner => bail!("a partner key needs --organisation <externalId>"),
         None => None,
     };
+    if let Some(limit) = rate_limit {
+        if !(1..=MAX_KEY_RATE_LIMIT).contains(&limit) {
+            bail!("--rate-limit {limit}: expected 1 to {MAX_KEY_RATE_LIMIT} cost points");
+        }
+    }
     let expires_at = expires.map(parse_expiry).transpose()?;
     if expires_at.is_some_and(|e| e <= Utc::now()) {
         bail!("--expires: the key would have expired already");
@@ -75,6 +91,7 @@ pub async fn create(
         role,
         organisation_id: org.as_ref().map(|o| o.id),
         expires_at,
+        rate_limit,
     };
     let row = match store.create_key(&new, &token, &Actor::cli()).await {
         Ok(row) => row,
@@ -89,11 +106,12 @@ pub async fn create(
         Err(WriteError::Store(e)) => return Err(e.into()),
     };
     Ok(format!(
-        "created key {} ({}, {}{})\n{}\nStore it now: it is not shown again. Send it as `Authorization: Bearer <key>`.\n",
+        "created key {} ({}, {}{}{})\n{}\nStore it now: it is not shown again. Send it as `Authorization: Bearer <key>`.\n",
         row.name,
         row.role,
         org.map_or("all organisations".into(), |o| o.external_id),
         row.expires_at.map_or(String::new(), |e| format!(", expires {}", e.to_rfc3339())),
+        row.rate_limit.map_or(String::new(), |l| format!(", rate limit {l} points")),
         token.expose()
     ))
 }
@@ -107,7 +125,7 @@ pub async fn list(store: &Store) -> anyhow::Result<String> {
         t.map_or("-".to_string(), |t| t.format("%Y-%m-%d %H:%M").to_string())
     };
     let mut out = format!(
-        "{:<4} {:<24} {:<8} {:<28} {:<16} {:<16} {:<16} {:<16} {}\n",
+        "{:<4} {:<24} {:<8} {:<28} {:<16} {:<16} {:<16} {:<16} {:<10} {}\n",
         "id",
         "name",
         "role",
@@ -116,6 +134,7 @@ pub async fn list(store: &Store) -> anyhow::Result<String> {
         "expires",
         "last used",
         "revoked",
+        "rate limit",
         "prefix"
     );
     for k in &keys {
@@ -124,7 +143,7 @@ pub async fn list(store: &Store) -> anyhow::Result<String> {
             .and_then(|id| orgs.get(&id))
             .map_or("-".to_string(), |o| o.external_id.clone());
         out.push_str(&format!(
-            "{:<4} {:<24} {:<8} {:<28} {:<16} {:<16} {:<16} {:<16} {}…\n",
+            "{:<4} {:<24} {:<8} {:<28} {:<16} {:<16} {:<16} {:<16} {:<10} {}…\n",
             k.id,
             k.name,
             k.role,
@@ -133,6 +152,8 @@ pub async fn list(store: &Store) -> anyhow::Result<String> {
             time(k.expires_at),
             time(k.last_used_at),
             time(k.revoked_at),
+            k.rate_limit
+                .map_or("default".to_string(), |l| l.to_string()),
             k.token_prefix
         ));
     }

@@ -7,6 +7,7 @@ mod m20261123_000001_catalogue;
 mod m20261123_000002_search_outbox;
 mod m20261201_000003_search_rebuilds;
 mod m20261202_000004_partner_api;
+mod m20261202_000005_key_rate_limit;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_search_outbox::Migration),
             Box::new(m20261201_000003_search_rebuilds::Migration),
             Box::new(m20261202_000004_partner_api::Migration),
+            Box::new(m20261202_000005_key_rate_limit::Migration),
         ]
     }
 }

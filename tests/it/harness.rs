@@ -91,7 +91,28 @@ impl TestApp {
                 )
             }
         };
-        let store = Store::connect(&url, Some(observer)).await.expect("connect");
+        TestApp::over(label, &url, cleanup, statements, observer).await
+    }
+
+    /// A new empty catalogue in an SQLite file, with a pool of connections
+    /// as `tarjotin serve` has (the in-memory one has a single connection).
+    pub async fn sqlite_file(dir: &std::path::Path) -> TestApp {
+        let statements = Arc::new(Mutex::new(Vec::new()));
+        let seen = statements.clone();
+        let observer: tarjotin_api::store::StatementObserver =
+            Arc::new(move |sql: &str| seen.lock().unwrap().push(sql.to_string()));
+        let url = format!("sqlite://{}?mode=rwc", dir.join("catalogue.db").display());
+        TestApp::over("sqlite-file", &url, None, statements, observer).await
+    }
+
+    async fn over(
+        label: &'static str,
+        url: &str,
+        cleanup: Option<(String, String)>,
+        statements: Arc<Mutex<Vec<String>>>,
+        observer: tarjotin_api::store::StatementObserver,
+    ) -> TestApp {
+        let store = Store::connect(url, Some(observer)).await.expect("connect");
         store.migrate().await.expect("migrate");
         let engine = Arc::new(EmbeddedEngine::new());
         let search = SearchService::new(engine.clone(), store.clone());
@@ -226,6 +247,7 @@ impl TestApp {
             role,
             organisation_id,
             expires_at: None,
+            rate_limit: None,
         };
         self.store
             .create_key(&new, &token, &Actor::cli())

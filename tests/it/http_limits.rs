@@ -9,7 +9,9 @@ use tarjotin_api::config::{HttpSettings, IpNet};
 use tarjotin_api::graphql::limits::QueryLimits;
 use tarjotin_api::ratelimit::RateConfig;
 
-use tarjotin_api::domain::Role;
+use tarjotin_api::domain::credentials::ApiToken;
+use tarjotin_api::domain::{Actor, Role};
+use tarjotin_api::store::NewKey;
 
 use super::server::{code, send, Server, GQL};
 
@@ -190,4 +192,80 @@ async fn a_caller_with_an_api_key_draws_from_the_keys_bucket_not_the_addresss() 
         429,
         "the key's own bucket is spent too"
     );
+}
+
+#[tokio::test]
+async fn a_key_with_a_rate_limit_of_its_own_has_a_bucket_of_that_size() {
+    let server = Server::demo_with(small_bucket(30, 1)).await;
+    let token = ApiToken::generate().unwrap();
+    let new = NewKey {
+        name: "bulk-sync".into(),
+        role: Role::Admin,
+        organisation_id: None,
+        expires_at: None,
+        rate_limit: Some(200),
+    };
+    server
+        .app
+        .store
+        .create_key(&new, &token, &Actor::cli())
+        .await
+        .unwrap();
+    let with_key = || {
+        server
+            .post(
+                GQL,
+                json!({ "query": "{ courses(first: 15) { nodes { name } } apiKeys { name rateLimit } }" }),
+            )
+            .header("authorization", format!("Bearer {}", token.expose()))
+    };
+    let (status, headers, body) = send(with_key()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(headers["x-ratelimit-limit"], "200");
+    assert_eq!(
+        body["extensions"]["cost"]["throttleStatus"]["maximumAvailable"],
+        200
+    );
+    assert_eq!(body["data"]["apiKeys"][0]["rateLimit"], 200, "{body}");
+    for _ in 0..5 {
+        assert_eq!(
+            send(with_key()).await.0,
+            200,
+            "30 points would be spent by now"
+        );
+    }
+
+    let too_big = NewKey {
+        name: "greedy".into(),
+        rate_limit: Some(0),
+        ..new
+    };
+    let refused = server
+        .app
+        .store
+        .create_key(&too_big, &ApiToken::generate().unwrap(), &Actor::cli())
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("rate limit"), "{refused}");
+}
+
+#[tokio::test]
+async fn an_unknown_key_is_refused_with_the_cost_report_and_a_point_from_the_address() {
+    let server = Server::demo_with(small_bucket(30, 1)).await;
+    let unknown = ApiToken::generate().unwrap();
+    let (status, headers, body) = send(
+        server
+            .post(GQL, json!({ "query": "{ __typename }" }))
+            .header("authorization", format!("Bearer {}", unknown.expose())),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"), "{body}");
+    assert_eq!(headers["www-authenticate"], "Bearer");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "Authorization");
+    assert_eq!(body["extensions"]["cost"]["requestedQueryCost"], 0);
+    assert_eq!(
+        body["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"], 29,
+        "{body}"
+    );
+    assert_eq!(headers["x-ratelimit-remaining"], "29");
 }

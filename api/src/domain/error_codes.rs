@@ -9,6 +9,8 @@ pub const INVALID_TYPE: &str = "INVALID_TYPE";
 pub const REQUIRED: &str = "REQUIRED";
 /// A text is longer than allowed.
 pub const TOO_LONG: &str = "TOO_LONG";
+/// A text holds a control character (other than tab and line breaks).
+pub const INVALID_CHARACTER: &str = "INVALID_CHARACTER";
 /// A list holds more items than allowed.
 pub const TOO_MANY: &str = "TOO_MANY";
 /// `@type` is not one this catalogue knows.
@@ -72,6 +74,7 @@ pub const ALL: &[&str] = &[
     INVALID_TYPE,
     REQUIRED,
     TOO_LONG,
+    INVALID_CHARACTER,
     TOO_MANY,
     UNKNOWN_TYPE,
     UNKNOWN_CODE,

@@ -30,6 +30,10 @@ pub const MAX_CAPACITY: i32 = 100_000;
 pub const MAX_PRICE_CENTS: i64 = 100_000_000;
 /// The most channels, hours or areas of a guidance service.
 pub const MAX_ITEMS: usize = 100;
+/// Enrolment periods of one instance.
+pub const MAX_ENROLMENT_PERIODS: usize = 20;
+/// Locations of one organisation.
+pub const MAX_LOCATIONS: usize = 1000;
 
 /// True for an http(s) URL with a host.
 pub fn is_http_url(text: &str) -> bool {
@@ -100,6 +104,22 @@ pub fn is_duration(text: &str) -> bool {
     }
 }
 
+/// The first character a stored text may not hold: a control character
+/// other than tab, line feed and carriage return (U+0000 above all, which
+/// PostgreSQL cannot store).
+pub fn forbidden_character(text: &str) -> Option<char> {
+    text.chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// The message for [`forbidden_character`].
+pub fn forbidden_character_message(c: char) -> String {
+    format!(
+        "holds the control character U+{:04X}; texts may hold tabs and line breaks only",
+        u32::from(c)
+    )
+}
+
 /// `path.key`, or `key` at the top.
 fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
@@ -118,6 +138,13 @@ impl Errors {
         self.0.push(FieldError::new(path, code, message));
     }
 
+    /// A list of at most `max` items.
+    fn count(&mut self, path: &str, n: usize, max: usize) {
+        if n > max {
+            self.add(path, TOO_MANY, format!("at most {max} items, got {n}"));
+        }
+    }
+
     fn id(&mut self, path: &str, id: &str, max: usize) {
         if id.trim().is_empty() {
             self.add(path, REQUIRED, "is required");
@@ -127,6 +154,10 @@ impl Errors {
     }
 
     fn length(&mut self, path: &str, text: Option<&str>, max: usize) {
+        if let Some(c) = text.and_then(forbidden_character) {
+            self.add(path, INVALID_CHARACTER, forbidden_character_message(c));
+            return;
+        }
         if let Some(n) = text.map(|t| t.chars().count()).filter(|n| *n > max) {
             self.add(path, TOO_LONG, format!("at most {max} characters, got {n}"));
         }
@@ -270,6 +301,7 @@ pub fn organisation(record: &OrganisationRecord) -> Vec<FieldError> {
     if let Some(address) = &record.address {
         e.address("address", address);
     }
+    e.count("location", record.locations.len(), MAX_LOCATIONS);
     let mut seen = std::collections::HashSet::new();
     for (i, place) in record.locations.iter().enumerate() {
         let path = format!("location[{i}]");
@@ -293,6 +325,20 @@ fn instance(e: &mut Errors, path: &str, i: &InstanceRecord, publishing: bool) {
         e.municipality(&join(path, "location"), i.municipality_code.as_deref());
     }
     e.url(&join(path, "location.url"), i.online_url.as_deref());
+    e.count(&join(path, "courseMode"), i.modes.len(), MAX_ITEMS);
+    e.count(&join(path, "inLanguage"), i.languages.len(), MAX_ITEMS);
+    e.count(
+        &join(path, "offers"),
+        i.enrolment_periods.len(),
+        MAX_ENROLMENT_PERIODS,
+    );
+    if let Some(schedule) = &i.schedule {
+        e.count(
+            &join(path, "courseSchedule.byDay"),
+            schedule.weekdays.len(),
+            MAX_ITEMS,
+        );
+    }
     e.languages(&join(path, "inLanguage"), &i.languages);
     if let (Some(s), Some(end)) = (i.start_date, i.end_date) {
         if end < s {
@@ -395,6 +441,9 @@ pub fn course(record: &CourseRecord) -> Vec<FieldError> {
         e.finnish("description", &record.description, "course");
     }
     e.url("url", record.url.as_deref());
+    e.count("about", record.fields_of_education.len(), MAX_ITEMS);
+    e.count("audience", record.audiences.len(), MAX_ITEMS);
+    e.count("inLanguage", record.languages.len(), MAX_ITEMS);
     for (i, code) in record.fields_of_education.iter().enumerate() {
         if code_sets().field(code).is_none() {
             e.add(
@@ -487,6 +536,7 @@ pub fn guidance_service(record: &GuidanceServiceRecord) -> Vec<FieldError> {
         ("availableChannel", record.channels.len()),
         ("hoursAvailable", record.opening_hours.len()),
         ("areaServed", record.area_served.len()),
+        ("audience", record.audiences.len()),
     ] {
         if n > MAX_ITEMS {
             e.add(list, TOO_MANY, format!("at most {MAX_ITEMS}, got {n}"));
@@ -497,12 +547,22 @@ pub fn guidance_service(record: &GuidanceServiceRecord) -> Vec<FieldError> {
         e.phone(&join(&path, "servicePhone.telephone"), c.phone.as_deref());
         e.url(&join(&path, "serviceUrl"), c.url.as_deref());
         e.email(&join(&path, "serviceUrl"), c.email.as_deref());
+        e.count(
+            &join(&path, "availableLanguage"),
+            c.languages.len(),
+            MAX_ITEMS,
+        );
         e.languages(&join(&path, "availableLanguage"), &c.languages);
         if let Some(place) = &c.location {
             e.location(&join(&path, "serviceLocation"), place);
         }
     }
     for (i, h) in record.opening_hours.iter().enumerate() {
+        e.count(
+            &format!("hoursAvailable[{i}].dayOfWeek"),
+            h.weekdays.len(),
+            MAX_ITEMS,
+        );
         if h.closes <= h.opens {
             e.add(
                 format!("hoursAvailable[{i}].closes"),

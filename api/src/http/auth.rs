@@ -3,14 +3,15 @@
 //! it never falls back to anonymous.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::HttpRequest;
 use chrono::Utc;
 
-use crate::domain::Caller;
-use crate::store::{IdentifyError, Store};
+use super::refusal::Refusal;
+use crate::store::{IdentifyError, Identity, Store};
 
-/// Who the request is from, or the response that refuses it.
-pub async fn caller(request: &HttpRequest, store: &Store) -> Result<Caller, HttpResponse> {
+/// Who the request is from, or why it is refused (charged to the client
+/// address like any refusal before execution).
+pub async fn identity(request: &HttpRequest, store: &Store) -> Result<Identity, Refusal> {
     let header = match request
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
@@ -21,22 +22,24 @@ pub async fn caller(request: &HttpRequest, store: &Store) -> Result<Caller, Http
             Err(_) => return Err(unauthenticated("the Authorization header is not text")),
         },
     };
-    match store.identify(header, Utc::now()).await {
-        Ok(caller) => Ok(caller),
+    match store.authenticate(header, Utc::now()).await {
+        Ok(identity) => Ok(identity),
         Err(IdentifyError::Refused(e)) => Err(unauthenticated(&e.to_string())),
         Err(IdentifyError::Store(e)) => {
             tracing::error!(error = %e, "checking an API key failed");
-            Err(HttpResponse::ServiceUnavailable().json(serde_json::json!({
-                "errors": [{ "message": "credentials cannot be checked right now", "extensions": { "code": "INTERNAL_SERVER_ERROR" } }]
-            })))
+            Err(Refusal::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "INTERNAL_SERVER_ERROR",
+                "credentials cannot be checked right now",
+            ))
         }
     }
 }
 
-fn unauthenticated(message: &str) -> HttpResponse {
-    HttpResponse::build(StatusCode::UNAUTHORIZED)
-        .insert_header(("www-authenticate", "Bearer"))
-        .json(serde_json::json!({
-            "errors": [{ "message": message, "extensions": { "code": "UNAUTHENTICATED" } }]
-        }))
+fn unauthenticated(message: &str) -> Refusal {
+    Refusal {
+        headers: vec![("www-authenticate", "Bearer".into())],
+        field: Some("Authorization"),
+        ..Refusal::new(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message)
+    }
 }

@@ -10,21 +10,24 @@ use actix_web::HttpRequest;
 use crate::config::IpNet;
 use crate::domain::Caller;
 use crate::ratelimit::RateSubject;
+use crate::store::Identity;
 
 /// Whose bucket the request draws from: the API key's, or, for anonymous
 /// callers (and requests refused before their key was checked), the client
-/// address's. Per-key bucket sizes are the default until keys carry one.
+/// address's. A key with a rate limit of its own has a bucket of that size.
 pub fn rate_subject(
     req: &HttpRequest,
-    caller: Option<&Caller>,
+    identity: Option<&Identity>,
     trusted_proxies: &[IpNet],
 ) -> RateSubject {
-    match caller {
-        Some(Caller::Partner { key_id, .. }) | Some(Caller::Admin { key_id }) => RateSubject::Key {
-            id: key_id.to_string(),
-            capacity: None,
-        },
-        Some(Caller::Anonymous) | None => {
+    match identity.map(|i| (i.caller, i.rate_limit)) {
+        Some((Caller::Partner { key_id, .. } | Caller::Admin { key_id }, rate_limit)) => {
+            RateSubject::Key {
+                id: key_id.to_string(),
+                capacity: rate_limit,
+            }
+        }
+        Some((Caller::Anonymous, _)) | None => {
             let peer = req.peer_addr().map(|a| a.ip());
             RateSubject::Ip(client_ip(peer, req.headers(), trusted_proxies))
         }

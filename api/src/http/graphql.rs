@@ -201,10 +201,11 @@ async fn run(
     };
     // A header that names no valid key is refused; it never falls back to
     // anonymous.
-    let caller = match super::auth::caller(req, &services.store).await {
-        Ok(caller) => caller,
-        Err(refused) => return answer(refused),
+    let identity = match super::auth::identity(req, &services.store).await {
+        Ok(identity) => identity,
+        Err(refusal) => return answer(charged(req, services, media, refusal).await),
     };
+    let caller = identity.caller;
     let variables =
         async_graphql::Variables::from_json(Value::Object(variables.unwrap_or_default()));
     let checked = services
@@ -235,7 +236,7 @@ async fn run(
         Ok(_) => requested.max(1),
         Err(_) => 1,
     };
-    let subject = rate_subject(req, Some(&caller), &services.settings.trusted_proxies);
+    let subject = rate_subject(req, Some(&identity), &services.settings.trusted_proxies);
     let decision = match &services.limiter {
         Some(limiter) => Some(limiter.take(&subject, charge).await),
         None => None,

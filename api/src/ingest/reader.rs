@@ -7,7 +7,9 @@ use serde_json::Value;
 use super::errors::*;
 use crate::domain::{FieldError, Lang, Localized};
 
-use crate::domain::validate::{is_email, is_http_url, is_phone};
+use crate::domain::validate::{
+    forbidden_character, forbidden_character_message, is_email, is_http_url, is_phone,
+};
 pub use crate::domain::validate::{MAX_DESCRIPTION, MAX_ID, MAX_NAME, MAX_SHORT, MAX_URL};
 
 /// Collects the errors of one record.
@@ -93,6 +95,9 @@ impl Reader {
             Value::String(s) => {
                 let s = s.trim();
                 if s.is_empty() {
+                    None
+                } else if let Some(c) = forbidden_character(s) {
+                    self.error(path, INVALID_CHARACTER, forbidden_character_message(c));
                     None
                 } else if s.chars().count() > max {
                     self.error(
@@ -401,5 +406,31 @@ mod tests {
         assert!(r.date(&json!("2026-13-01"), "startDate").is_none());
         assert!(r.number(&json!({"a": 1}), "price").is_none());
         assert_eq!(r.errors.len(), 3);
+    }
+
+    #[test]
+    fn control_characters_are_refused_but_tabs_and_line_breaks_are_kept() {
+        let mut r = Reader::default();
+        assert!(r.string(&json!("Hitsaus\u{0}"), "name", 100).is_none());
+        assert!(r.string(&json!("a\u{7}b"), "name", 100).is_none());
+        assert_eq!(
+            r.string(&json!("rivi 1\nrivi 2\tx"), "description", 100)
+                .as_deref(),
+            Some("rivi 1\nrivi 2\tx")
+        );
+        let codes: Vec<(&str, &str)> = r
+            .errors
+            .iter()
+            .map(|e| (e.path.as_str(), e.code.as_str()))
+            .collect();
+        assert_eq!(
+            codes,
+            [("name", INVALID_CHARACTER), ("name", INVALID_CHARACTER)]
+        );
+        assert!(
+            r.errors[0].message.contains("U+0000"),
+            "{}",
+            r.errors[0].message
+        );
     }
 }

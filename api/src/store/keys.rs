@@ -27,6 +27,20 @@ pub struct NewKey {
     pub role: Role,
     pub organisation_id: Option<i32>,
     pub expires_at: Option<DateTime<Utc>>,
+    /// The size of the key's rate-limit bucket in cost points; `None`: the
+    /// service's default.
+    pub rate_limit: Option<u32>,
+}
+
+/// The largest bucket a key may have, in cost points.
+pub const MAX_KEY_RATE_LIMIT: u32 = 10_000_000;
+
+/// An authenticated request's identity: who, and the size of its bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Identity {
+    pub caller: Caller,
+    /// The key's own bucket size, when it has one.
+    pub rate_limit: Option<u32>,
 }
 
 /// Why a request's credentials were not accepted.
@@ -75,6 +89,17 @@ impl Store {
                 "a partner key belongs to an organisation",
             ));
         }
+        if let Some(limit) = key.rate_limit {
+            if !(1..=MAX_KEY_RATE_LIMIT).contains(&limit) {
+                return Err(invalid(
+                    "rateLimit",
+                    OUT_OF_RANGE,
+                    format!(
+                        "a key's rate limit is 1 to {MAX_KEY_RATE_LIMIT} cost points, not {limit}"
+                    ),
+                ));
+            }
+        }
         let tx = super::write::begin(self.db()).await?;
         let inserted = api_key::ActiveModel {
             name: Set(name.to_string()),
@@ -84,6 +109,7 @@ impl Store {
             token_prefix: Set(token.prefix().to_string()),
             created_at: Set(Utc::now()),
             expires_at: Set(key.expires_at),
+            rate_limit: Set(key.rate_limit.map(|l| l as i32)),
             ..Default::default()
         }
         .insert(&tx)
@@ -99,7 +125,10 @@ impl Store {
             }
             Err(e) => return Err(e.into()),
         };
-        let fields = vec!["name".into(), "role".into(), "organisation".into()];
+        let mut fields = vec!["name".into(), "role".into(), "organisation".into()];
+        if key.rate_limit.is_some() {
+            fields.push("rateLimit".into());
+        }
         journal::record(&tx, actor, entry(&row, journal::Operation::Created, fields)).await?;
         tx.commit().await?;
         Ok(row)
@@ -152,8 +181,20 @@ impl Store {
         header: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Caller, IdentifyError> {
+        Ok(self.authenticate(header, now).await?.caller)
+    }
+
+    /// [`Store::identify`], with the key's own rate-limit bucket size.
+    pub async fn authenticate(
+        &self,
+        header: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Identity, IdentifyError> {
         let Some(header) = header else {
-            return Ok(Caller::Anonymous);
+            return Ok(Identity {
+                caller: Caller::Anonymous,
+                rate_limit: None,
+            });
         };
         let token = ApiToken::from_authorization(header)?;
         let row = api_key::Entity::find()
@@ -184,13 +225,21 @@ impl Store {
                 .await
                 .map_err(StoreError::from)?;
         }
-        match (Role::parse(&row.role), row.organisation_id) {
-            (Some(Role::Admin), _) => Ok(Caller::Admin { key_id: row.id }),
-            (Some(Role::Partner), Some(organisation_id)) => Ok(Caller::Partner {
+        let caller = match (Role::parse(&row.role), row.organisation_id) {
+            (Some(Role::Admin), _) => Caller::Admin { key_id: row.id },
+            (Some(Role::Partner), Some(organisation_id)) => Caller::Partner {
                 key_id: row.id,
                 organisation_id,
-            }),
-            _ => Err(StoreError::Corrupt(format!("key {} has role {:?}", row.id, row.role)).into()),
-        }
+            },
+            _ => {
+                return Err(
+                    StoreError::Corrupt(format!("key {} has role {:?}", row.id, row.role)).into(),
+                )
+            }
+        };
+        Ok(Identity {
+            caller,
+            rate_limit: row.rate_limit.and_then(|l| u32::try_from(l).ok()),
+        })
     }
 }

@@ -6,6 +6,7 @@ use std::net::TcpListener;
 use serde_json::{json, Value};
 use tarjotin_api::domain::credentials::ApiToken;
 use tarjotin_api::domain::{Actor, Role};
+use tarjotin_api::keys_cli::{self, KeyRequest};
 use tarjotin_api::store::NewKey;
 
 use super::fixture::{course_input, load, OWN};
@@ -55,6 +56,7 @@ async fn malformed_unknown_and_expired_keys_are_unauthenticated() {
             role: Role::Partner,
             organisation_id: Some(org.id),
             expires_at: Some(chrono::Utc::now() - chrono::Duration::seconds(1)),
+            rate_limit: None,
         };
         app.store
             .create_key(&new, &expired, &Actor::cli())
@@ -153,42 +155,73 @@ async fn over_http_the_authorization_header_decides_who_writes() {
 async fn the_command_line_creates_lists_and_revokes_keys_without_showing_them_again() {
     on_every_backend(|app| async move {
         load(&app).await;
-        let created = tarjotin_api::keys_cli::create(
+        let created = keys_cli::create(
             &app.store,
-            Some(OWN),
-            "partner",
-            Some("own-sync".into()),
-            Some("2099-12-31"),
+            KeyRequest {
+                organisation: Some(OWN),
+                role: "partner",
+                name: Some("own-sync".into()),
+                expires: Some("2099-12-31"),
+                rate_limit: Some(5000),
+            },
         )
         .await
         .unwrap();
+        assert!(created.contains("rate limit 5000 points"), "{created}");
         let token = created.lines().nth(1).unwrap().to_string();
         assert!(token.starts_with("trj_"), "{created}");
         let list = tarjotin_api::keys_cli::list(&app.store).await.unwrap();
         assert!(
-            list.contains("own-sync") && list.contains(OWN) && list.contains("2099-12-31"),
+            list.contains("own-sync")
+                && list.contains(OWN)
+                && list.contains("2099-12-31")
+                && list.contains("5000"),
             "{list}"
         );
         assert!(!list.contains(&token));
-        assert!(
-            tarjotin_api::keys_cli::create(&app.store, None, "partner", None, None)
-                .await
-                .is_err()
-        );
-        assert!(
-            tarjotin_api::keys_cli::create(&app.store, Some(OWN), "boss", None, None)
-                .await
-                .is_err()
-        );
-        assert!(tarjotin_api::keys_cli::create(
-            &app.store,
-            Some(OWN),
-            "partner",
-            None,
-            Some("2001-01-01")
-        )
+        let refused = |request: KeyRequest<'static>| {
+            let store = app.store.clone();
+            async move {
+                keys_cli::create(&store, request)
+                    .await
+                    .unwrap_err()
+                    .to_string()
+            }
+        };
+        let partner = KeyRequest {
+            organisation: Some(OWN),
+            role: "partner",
+            ..Default::default()
+        };
+        assert!(refused(KeyRequest {
+            organisation: None,
+            ..partner
+        })
         .await
-        .is_err());
+        .contains("--organisation"));
+        assert!(refused(KeyRequest {
+            role: "boss",
+            organisation: Some(OWN),
+            ..Default::default()
+        })
+        .await
+        .contains("--role"));
+        assert!(refused(KeyRequest {
+            expires: Some("2001-01-01"),
+            organisation: Some(OWN),
+            role: "partner",
+            ..Default::default()
+        })
+        .await
+        .contains("--expires"));
+        assert!(refused(KeyRequest {
+            rate_limit: Some(0),
+            organisation: Some(OWN),
+            role: "partner",
+            ..Default::default()
+        })
+        .await
+        .contains("--rate-limit"));
         let revoked = tarjotin_api::keys_cli::revoke(&app.store, "own-sync")
             .await
             .unwrap();

@@ -191,3 +191,114 @@ async fn a_partners_feed_that_mentions_another_provider_is_refused_for_those_rec
     })
     .await;
 }
+
+#[tokio::test]
+async fn control_characters_in_a_feed_or_an_input_are_refused_with_their_field() {
+    on_every_backend(|app| async move {
+        load(&app).await;
+        let (_, partner) = app.key(Role::Partner, Some(OWN)).await;
+        let mut nul = course(OWN, "nul");
+        nul["name"] = json!("Hitsaus\u{0}kurssi");
+        let mut bell = course(OWN, "bell");
+        bell["description"] = json!("Kuvaus\u{7}");
+        let good = course(OWN, "good");
+        let data = [nul, bell, good]
+            .iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let q = "mutation($d: String!) { importFeed(format: SCHEMA_ORG_JSONLD, data: $d) {
+            courses { created rejected } rejections { line errors { field code } } } }";
+        let done = app.data_as(partner, q, json!({ "d": data })).await;
+        let report = &done["importFeed"];
+        assert_eq!(report["courses"], json!({"created": 1, "rejected": 2}), "{report}");
+        let errors: Vec<(String, String)> = report["rejections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let e = &r["errors"][0];
+                (e["field"].to_string(), e["code"].as_str().unwrap().to_string())
+            })
+            .collect();
+        assert_eq!(errors[0].1, "INVALID_CHARACTER", "{report}");
+        assert!(errors[0].0.contains("name"), "{report}");
+        assert_eq!(errors[1].1, "INVALID_CHARACTER", "{report}");
+        assert!(errors[1].0.contains("description"), "{report}");
+
+        let mut input = course_input(OWN, "urn:test:org:own:course:ctl");
+        input["name"] = json!({ "fi": "Nimi\u{1b}[31m" });
+        let answer = app
+            .run_as(
+                partner,
+                "mutation($i: [CourseInput!]!) { upsertCourses(input: $i) { results { outcome userErrors { field code } } } }",
+                json!({ "i": [input] }),
+            )
+            .await;
+        let result = &answer["data"]["upsertCourses"]["results"][0];
+        assert_eq!(result["outcome"], "REJECTED", "{answer}");
+        assert_eq!(result["userErrors"][0]["code"], "INVALID_CHARACTER", "{answer}");
+    })
+    .await;
+}
+
+/// The embedded default is an SQLite file with a pool of connections:
+/// concurrent writers queue for the write lock instead of failing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writers_on_an_sqlite_file_queue_and_none_fails() {
+    let dir = std::env::temp_dir().join(format!(
+        "tarjotin-concurrent-{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_micros()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let app = crate::harness::TestApp::sqlite_file(&dir).await;
+    load(&app).await;
+    let (_, partner) = app.key(Role::Partner, Some(OWN)).await;
+    let upsert = "mutation($i: [CourseInput!]!) { upsertCourses(input: $i) { created updated rejected results { userErrors { code message } } } }";
+    let writers = (0..12).map(|n| {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let id = format!("urn:test:org:own:course:concurrent{n}");
+            let answer = app
+                .run_as(partner, upsert, json!({ "i": [course_input(OWN, &id)] }))
+                .await;
+            let mut changed = course_input(OWN, &id);
+            changed["name"]["fi"] = json!(format!("Muutettu {n}"));
+            let again = app.run_as(partner, upsert, json!({ "i": [changed] })).await;
+            (answer, again)
+        })
+    });
+    for writer in futures_util::future::join_all(writers).await {
+        let (first, second) = writer.unwrap();
+        assert!(first.get("errors").is_none(), "{first}");
+        assert_eq!(first["data"]["upsertCourses"]["created"], 1, "{first}");
+        assert!(second.get("errors").is_none(), "{second}");
+        assert_eq!(second["data"]["upsertCourses"]["updated"], 1, "{second}");
+    }
+    let feed = app
+        .data_as(
+            partner,
+            "{ changes(since: \"2000-01-01T00:00:00Z\", first: 100) { nodes { entity externalId operation version } } }",
+            json!({}),
+        )
+        .await;
+    let ours: Vec<&Value> = feed["changes"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["externalId"].as_str().unwrap().contains("concurrent"))
+        .filter(|c| c["entity"] == "COURSE")
+        .collect();
+    assert_eq!(
+        ours.len(),
+        24,
+        "every course write is in the change feed once: {feed}"
+    );
+    assert!(ours
+        .iter()
+        .all(|c| (c["operation"] == "CREATED" && c["version"] == 1)
+            || (c["operation"] == "UPDATED" && c["version"] == 2)));
+    drop(app);
+    std::fs::remove_dir_all(&dir).ok();
+}

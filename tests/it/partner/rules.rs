@@ -13,6 +13,39 @@ type Change = fn(&mut Value);
 fn cases() -> Vec<(&'static str, Change, &'static [&'static str], &'static str)> {
     vec![
         (
+            "too many enrolment periods",
+            |c| {
+                c["instances"][0]["enrolmentPeriods"] =
+                    json!(vec![json!({"starts": "2026-12-01"}); 21])
+            },
+            &["instances", "0", "enrolmentPeriods"],
+            "TOO_MANY",
+        ),
+        (
+            "too many teaching modes",
+            |c| c["instances"][0]["teachingModes"] = json!(vec!["ONSITE"; 101]),
+            &["instances", "0", "teachingModes"],
+            "TOO_MANY",
+        ),
+        (
+            "too many audiences",
+            |c| c["audiences"] = json!(vec!["ADULTS"; 20_000]),
+            &["audiences"],
+            "TOO_MANY",
+        ),
+        (
+            "too many fields of education",
+            |c| c["fieldsOfEducation"] = json!(vec!["07"; 101]),
+            &["fieldsOfEducation"],
+            "TOO_MANY",
+        ),
+        (
+            "a control character in the name",
+            |c| c["name"]["fi"] = json!("Nimi\u{1}"),
+            &["name", "fi"],
+            "INVALID_CHARACTER",
+        ),
+        (
             "end before start",
             |c| c["instances"][0]["endDate"] = json!("2027-01-01"),
             &["instances", "0", "endDate"],

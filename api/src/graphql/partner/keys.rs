@@ -75,6 +75,11 @@ impl ApiKey {
     async fn revoked_at(&self) -> Option<DateTime<Utc>> {
         self.0.revoked_at
     }
+    /// The size of the key's rate-limit bucket in cost points; empty: the
+    /// service's default.
+    async fn rate_limit(&self) -> Option<i32> {
+        self.0.rate_limit
+    }
     /// Neither revoked nor expired.
     async fn active(&self, ctx: &Context<'_>) -> bool {
         self.0.revoked_at.is_none() && self.0.expires_at.is_none_or(|e| e > now(ctx))
@@ -91,6 +96,9 @@ pub struct CreateApiKeyInput {
     pub organisation: Option<ID>,
     /// When the key stops working.
     pub expires_at: Option<DateTime<Utc>>,
+    /// The key's rate-limit bucket in cost points (1 to 10,000,000); empty:
+    /// the service's default.
+    pub rate_limit: Option<i32>,
 }
 
 /// The answer of `createApiKey`.
@@ -155,12 +163,23 @@ pub async fn create(
             "a new key must expire in the future",
         )]));
     }
+    let rate_limit = match input.rate_limit.map(u32::try_from).transpose() {
+        Ok(limit) => limit,
+        Err(_) => {
+            return Ok(failed(vec![FieldError::new(
+                "rateLimit",
+                OUT_OF_RANGE,
+                "a rate limit is a positive number of cost points",
+            )]))
+        }
+    };
     let token = ApiToken::generate().map_err(internal)?;
     let new = NewKey {
         name: input.name.clone(),
         role: input.role.into(),
         organisation_id,
         expires_at: input.expires_at,
+        rate_limit,
     };
     match store.create_key(&new, &token, &Actor::of(who)).await {
         Ok(row) => Ok(CreateApiKeyPayload {

@@ -29,6 +29,7 @@ fn instance(rest: &[&str], code: &str) -> Vec<String> {
         ["inLanguage", tail @ ..] => [&["languages"][..], tail].concat(),
         ["courseSchedule", "byDay", tail @ ..] => [&["schedule", "weekdays"][..], tail].concat(),
         ["courseSchedule", tail @ ..] => [&["schedule"][..], tail].concat(),
+        ["offers"] => vec!["enrolmentPeriods"],
         ["offers", "price"] => vec!["price"],
         ["offers", "category", ..] => vec!["fundingCategory"],
         ["offers", "url"] => vec!["enrolmentUrl"],
@@ -68,6 +69,7 @@ pub fn translate(kind: InputKind, path: &str, code: &str) -> Vec<String> {
             }
             ["hasCourseInstance", ..] => own(&["instances"]),
             ["@id"] => own(&["externalId"]),
+            ["about"] => own(&["fieldsOfEducation"]),
             ["about", i, ..] => own(&["fieldsOfEducation", i]),
             ["educationalLevel", ..] => own(&["educationType"]),
             ["educationalCredentialAwarded", tail @ ..] => {
@@ -94,6 +96,7 @@ pub fn translate(kind: InputKind, path: &str, code: &str) -> Vec<String> {
                 };
                 [own(&["channels", i]), own(&tail)].concat()
             }
+            ["hoursAvailable", i, "dayOfWeek"] => own(&["openingHours", i, "weekdays"]),
             ["hoursAvailable", tail @ ..] => [own(&["openingHours"]), own(tail)].concat(),
             other => own(other),
         },

@@ -14,7 +14,7 @@ mod place;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -127,10 +127,20 @@ pub(crate) fn json<T: serde::Serialize>(value: &T) -> String {
 /// Begins a write: on PostgreSQL writers queue on a transaction lock, so
 /// that change-log ids commit in the order they were given (a reader of the
 /// change feed never sees a later id before an earlier one commits).
+/// A write transaction. On SQLite it takes the write lock at `BEGIN`
+/// (IMMEDIATE), so a concurrent writer waits for it (busy timeout) instead
+/// of failing when its read snapshot turns stale; on PostgreSQL writes
+/// serialise on an advisory lock.
+pub(crate) const WRITE: TransactionOptions = TransactionOptions {
+    isolation_level: None,
+    access_mode: None,
+    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+};
+
 pub(crate) async fn begin<C: TransactionTrait<Transaction = DatabaseTransaction>>(
     conn: &C,
 ) -> Result<DatabaseTransaction, WriteError> {
-    let tx = conn.begin().await?;
+    let tx = conn.begin_with_options(WRITE).await?;
     if tx.get_database_backend() == DbBackend::Postgres {
         tx.execute_unprepared("SELECT pg_advisory_xact_lock(7318640)")
             .await?;
@@ -270,7 +280,7 @@ impl Store {
     /// Starts a dry run with `options`.
     pub async fn dry_run_as(&self, options: WriteOptions) -> Result<DryRun, StoreError> {
         Ok(DryRun {
-            tx: self.db().begin().await?,
+            tx: self.db().begin_with_options(WRITE).await?,
             options,
         })
     }
