@@ -209,3 +209,105 @@ async fn a_missing_file_gives_exit_status_two_and_a_dry_run_writes_nothing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn courses_written_in_one_chunk_keep_the_outcome_each_would_have_alone() {
+    on_every_backend(|app| async move {
+        let orgs = std::fs::read_to_string(demo_path("organizations")).unwrap();
+        let courses = std::fs::read_to_string(demo_path("courses")).unwrap();
+        let good: serde_json::Value = serde_json::from_str(courses.lines().next().unwrap()).unwrap();
+        let variant = |n: u32, change: &dyn Fn(&mut serde_json::Value)| {
+            let mut c = good.clone();
+            c["@id"] = json!(format!("urn:test:course:{n}"));
+            for (k, i) in c["hasCourseInstance"].as_array_mut().unwrap().iter_mut().enumerate() {
+                i["@id"] = json!(format!("urn:test:course:{n}:instance:{k}"));
+            }
+            change(&mut c);
+            c.to_string()
+        };
+        let lines = [
+            variant(1, &|_| {}),
+            variant(2, &|_| {}),
+            // The first course again, changed: an update of what line 1 created.
+            variant(1, &|c| c["keywords"] = json!("uusi avainsana")),
+            // An instance of the second course under a third one.
+            variant(3, &|c| c["hasCourseInstance"][0]["@id"] = json!("urn:test:course:2:instance:0")),
+            variant(4, &|c| c["provider"] = json!({"@id": "urn:kymi:org:nobody"})),
+            variant(5, &|_| {}),
+            // The second course again, unchanged.
+            variant(2, &|_| {}),
+        ];
+        let dir = tempdir();
+        let path = dir.join("chunk.jsonl");
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        let orgs_path = dir.join("orgs.jsonl");
+        std::fs::write(&orgs_path, orgs).unwrap();
+
+        let report = import_paths(&app.store, &[orgs_path, path.clone()], false, &Silent).await.unwrap();
+        let text = report.to_string();
+        assert!(text.contains("courses: 3 created, 1 updated, 1 unchanged, 2 rejected"), "{text}");
+        for (line, code) in [(4, "INSTANCE_OF_ANOTHER_COURSE"), (5, "UNKNOWN_ORGANISATION")] {
+            let rejection = report.rejections.iter().find(|r| r.line == line).unwrap_or_else(|| panic!("line {line}: {text}"));
+            assert!(rejection.errors.iter().any(|e| e.code == code), "line {line}: {:?}", rejection.errors);
+        }
+        let data = app
+            .data(
+                r#"{ courseByExternalId(externalId: "urn:test:course:1") { version keywords instances { totalCount } } }"#,
+                json!({}),
+            )
+            .await;
+        assert_eq!(data["courseByExternalId"]["version"], 2);
+        assert!(data["courseByExternalId"]["keywords"].as_array().unwrap().contains(&json!("uusi avainsana")));
+        let entries = app
+            .store
+            .changes(&tarjotin_api::store::ChangeQuery::new(
+                tarjotin_api::domain::Visibility::Everything,
+                100_000,
+            ))
+            .await
+            .unwrap();
+        let first: Vec<(&str, &str, i32)> = entries
+            .iter()
+            .filter(|e| e.external_id.starts_with("urn:test:course:1"))
+            .map(|e| (e.external_id.as_str(), e.operation.as_str(), e.version))
+            .collect();
+        assert_eq!(first[0], ("urn:test:course:1", "created", 1), "{first:?}");
+        assert_eq!(first[1].1, "created", "{first:?}");
+        assert!(first.contains(&("urn:test:course:1", "updated", 2)), "{first:?}");
+        let ids: Vec<i32> = entries.iter().map(|e| e.id).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids in order");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_feed_of_new_courses_costs_a_few_statements_per_chunk() {
+    on_every_backend(|app| async move {
+        let orgs: Vec<std::path::PathBuf> = vec![demo_path("organizations").into()];
+        import_paths(&app.store, &orgs, false, &Silent)
+            .await
+            .unwrap();
+        app.take_statement_count();
+        let courses: Vec<std::path::PathBuf> = vec![demo_path("courses").into()];
+        let report = import_paths(&app.store, &courses, false, &Silent)
+            .await
+            .unwrap();
+        let statements = app.take_statement_count();
+        println!(
+            "[{}] {statements} statements for {} courses",
+            app.backend,
+            feed_lines("courses")
+        );
+        assert_eq!(
+            report.counts_of(RecordKind::Course).created as usize,
+            feed_lines("courses"),
+            "{report}"
+        );
+        assert!(
+            statements < feed_lines("courses"),
+            "[{}] {statements} statements",
+            app.backend
+        );
+    })
+    .await;
+}

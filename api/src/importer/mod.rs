@@ -7,8 +7,11 @@ use std::path::PathBuf;
 
 pub use report::{ImportReport, Rejection};
 
+use crate::domain::CourseRecord;
 use crate::ingest::{detect_kind, parse_csv, parse_jsonld_line, FeedRecord, RecordKind};
-use crate::store::{CatalogueWriter, Outcome, Store, StoreError, WriteError, WriteOptions};
+use crate::store::{
+    CatalogueWriter, Outcome, Store, StoreError, WriteError, WriteOptions, BATCH_RECORDS,
+};
 
 /// A feed file to import, with its text: a CSV sheet when its name ends in
 /// `.csv`, else schema.org JSON-LD Lines.
@@ -82,8 +85,53 @@ async fn write<W: CatalogueWriter>(writer: &W, record: &FeedRecord) -> Result<Ou
     }
 }
 
+/// Course records read but not yet written, with where they were read.
+struct Pending<'a> {
+    file: &'a FeedFile,
+    courses: Vec<(usize, CourseRecord)>,
+}
+
+impl<'a> Pending<'a> {
+    fn new(file: &'a FeedFile) -> Pending<'a> {
+        Pending {
+            file,
+            courses: Vec::new(),
+        }
+    }
+
+    /// Writes the pending courses as one chunk and reports each by its line.
+    async fn flush<W: CatalogueWriter>(
+        &mut self,
+        writer: &W,
+        report: &mut ImportReport,
+    ) -> Result<(), StoreError> {
+        if self.courses.is_empty() {
+            return Ok(());
+        }
+        let records: Vec<&CourseRecord> = self.courses.iter().map(|(_, r)| r).collect();
+        let outcomes = writer.upsert_courses(&records).await?;
+        for ((line, record), outcome) in self.courses.iter().zip(outcomes) {
+            match outcome {
+                Ok(outcome) => report.count(RecordKind::Course, outcome),
+                Err(WriteError::Invalid(errors)) => report.reject(
+                    &self.file.path,
+                    *line,
+                    Some(RecordKind::Course),
+                    Some(record.external_id.clone()),
+                    errors,
+                ),
+                Err(WriteError::Store(e)) => return Err(e),
+            }
+        }
+        self.courses.clear();
+        Ok(())
+    }
+}
+
 /// Imports `files` through `writer`. Organisations go first, whatever the
 /// order of the files, so that courses and services can refer to them.
+/// Courses are written in chunks of `BATCH_RECORDS`, each record with the
+/// outcome it would have alone.
 pub async fn import<W: CatalogueWriter>(
     writer: &W,
     files: &[FeedFile],
@@ -100,6 +148,7 @@ pub async fn import<W: CatalogueWriter>(
                 }
                 continue;
             }
+            let mut pending = Pending::new(file);
             for (line, text) in lines(file) {
                 progress.tick();
                 let parsed = parse_jsonld_line(text);
@@ -112,6 +161,18 @@ pub async fn import<W: CatalogueWriter>(
                     (pass, Ok(record)) if pass.takes(record.kind()) => record,
                     (_, Ok(_)) => continue,
                 };
+                let record = match record {
+                    FeedRecord::Course(course) => {
+                        pending.courses.push((line, course));
+                        if pending.courses.len() >= BATCH_RECORDS {
+                            pending.flush(writer, report).await?;
+                        }
+                        continue;
+                    }
+                    other => other,
+                };
+                // Records stay in feed order.
+                pending.flush(writer, report).await?;
                 match write(writer, &record).await {
                     Ok(outcome) => report.count(record.kind(), outcome),
                     Err(WriteError::Invalid(errors)) => report.reject(
@@ -124,6 +185,7 @@ pub async fn import<W: CatalogueWriter>(
                     Err(WriteError::Store(e)) => return Err(e),
                 }
             }
+            pending.flush(writer, report).await?;
         }
         progress.finish();
     }
@@ -222,7 +284,7 @@ pub async fn import_paths(
         scope.finish().await?;
     } else {
         // Committed in batches; every record still succeeds or fails alone.
-        let batch = store.batch(crate::store::BATCH_RECORDS);
+        let batch = store.batch(BATCH_RECORDS);
         import(&batch, &files, &mut report, progress).await?;
         batch.finish().await?;
     }

@@ -40,15 +40,33 @@ pub(crate) async fn enqueue<C: ConnectionTrait>(
     db: &C,
     course_id: i32,
 ) -> Result<(), sea_orm::DbErr> {
-    search_outbox::ActiveModel {
+    search_outbox::Entity::insert(search_outbox::ActiveModel {
         course_id: Set(course_id),
         created_at: Set(Utc::now()),
         attempts: Set(0),
         ..Default::default()
-    }
-    .insert(db)
+    })
+    .exec_without_returning(db)
     .await?;
     Ok(())
+}
+
+/// Records that these courses' searchable content changed, in this order
+/// (inside the caller's transaction).
+pub(crate) async fn enqueue_many(
+    tx: &sea_orm::DatabaseTransaction,
+    course_ids: &[i32],
+) -> Result<(), sea_orm::DbErr> {
+    let now = Utc::now();
+    let rows = course_ids
+        .iter()
+        .map(|&course_id| search_outbox::ActiveModel {
+            course_id: Set(course_id),
+            created_at: Set(now),
+            attempts: Set(0),
+            ..Default::default()
+        });
+    super::write::insert_all(tx, rows.collect()).await
 }
 
 impl Store {

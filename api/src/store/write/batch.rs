@@ -2,10 +2,12 @@
 //! own, so that a refused record undoes only itself while an import of a
 //! million records pays one commit per batch instead of one per record.
 
-use sea_orm::{DatabaseTransaction, TransactionTrait};
+use sea_orm::DatabaseTransaction;
 use tokio::sync::Mutex;
 
-use super::{course, guidance, place, CatalogueWriter, Outcome, WriteError, WriteOptions};
+use super::{
+    begin, bulk, course, guidance, place, CatalogueWriter, Outcome, WriteError, WriteOptions,
+};
 use crate::domain::{CourseRecord, GuidanceServiceRecord, OrganisationRecord};
 use crate::store::{Store, StoreError};
 
@@ -41,13 +43,8 @@ impl Batch<'_> {
     {
         let mut open = self.open.lock().await;
         if open.0.is_none() {
-            open.0 = Some(
-                self.store
-                    .db()
-                    .begin_with_options(super::WRITE)
-                    .await
-                    .map_err(StoreError::from)?,
-            );
+            // The batch holds the change-log lock until it commits.
+            open.0 = Some(begin(self.store.db()).await?);
         }
         let result = match &open.0 {
             Some(tx) => run(tx, &self.options).await,
@@ -61,6 +58,33 @@ impl Batch<'_> {
             }
         }
         result
+    }
+
+    /// Upserts a chunk of courses in the open transaction, and commits when
+    /// the batch is full.
+    async fn write_courses(
+        &self,
+        records: &[&CourseRecord],
+    ) -> Result<Vec<Result<Outcome, WriteError>>, StoreError> {
+        let mut open = self.open.lock().await;
+        if open.0.is_none() {
+            open.0 = Some(begin(self.store.db()).await.map_err(|e| match e {
+                WriteError::Store(e) => e,
+                other => StoreError::Corrupt(other.to_string()),
+            })?);
+        }
+        let outcomes = match &open.0 {
+            Some(tx) => bulk::upsert_courses(tx, records, &self.options).await?,
+            None => unreachable!("a transaction was just opened"),
+        };
+        open.1 += records.len();
+        if open.1 >= self.size {
+            open.1 = 0;
+            if let Some(tx) = open.0.take() {
+                tx.commit().await?;
+            }
+        }
+        Ok(outcomes)
     }
 
     /// Commits what the last batch wrote.
@@ -96,5 +120,12 @@ impl CatalogueWriter for Batch<'_> {
                 .map(|(o, _)| o)
         })
         .await
+    }
+
+    async fn upsert_courses(
+        &self,
+        records: &[&CourseRecord],
+    ) -> Result<Vec<Result<Outcome, WriteError>>, StoreError> {
+        self.write_courses(records).await
     }
 }

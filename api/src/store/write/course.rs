@@ -1,7 +1,6 @@
 //! Courses and their instances.
 
-use chrono::Utc;
-use sea_orm::sea_query::ExprTrait;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
@@ -15,7 +14,7 @@ use super::{
 };
 use crate::codes::code_sets;
 use crate::domain::error_codes::*;
-use crate::domain::{validate, CourseRecord, PublicationState};
+use crate::domain::{validate, CourseRecord, InstanceRecord, PublicationState};
 use crate::store::sort_name;
 use entity::{course, course_instance, course_tag, enrolment_period, instance_tag};
 
@@ -36,24 +35,16 @@ pub(crate) async fn upsert_course<C: TransactionTrait<Transaction = DatabaseTran
         .filter(course::Column::ExternalId.eq(&record.external_id))
         .one(&tx)
         .await?;
-    if let Some(old) = &existing {
-        if !options.scope.covers(old.provider_id) {
-            return Err(forbidden(
-                "@id",
-                format!(
-                    "the course {:?} belongs to another organisation",
-                    record.external_id
-                ),
-            ));
-        }
+    if existing
+        .as_ref()
+        .is_some_and(|old| !options.scope.covers(old.provider_id))
+    {
+        return Err(foreign_course(record));
     }
     let provider =
         organisation_by_external_id(&tx, &record.provider_external_id, "provider").await?;
     if !options.scope.covers(provider.id) {
-        return Err(forbidden(
-            "provider",
-            "this key writes only its own organisation's courses",
-        ));
+        return Err(foreign_provider());
     }
     let content_hash = hash(record);
     if let Some(old) = existing.as_ref().filter(|c| c.content_hash == content_hash) {
@@ -76,37 +67,7 @@ pub(crate) async fn upsert_course<C: TransactionTrait<Transaction = DatabaseTran
         None => None,
     };
     let now = Utc::now();
-    let mut model = course::ActiveModel {
-        external_id: Set(record.external_id.clone()),
-        identifier: Set(record.identifier.clone()),
-        provider_id: Set(provider.id),
-        funder_id: Set(funder_id),
-        name_fi: Set(record.name.fi.clone()),
-        name_sv: Set(record.name.sv.clone()),
-        name_en: Set(record.name.en.clone()),
-        description_fi: Set(record.description.fi.clone()),
-        description_sv: Set(record.description.sv.clone()),
-        description_en: Set(record.description.en.clone()),
-        credential_fi: Set(record.credential.fi.clone()),
-        credential_sv: Set(record.credential.sv.clone()),
-        credential_en: Set(record.credential.en.clone()),
-        url: Set(record.url.clone()),
-        education_type: Set(record.education_type.map(|t| t.code().to_string())),
-        credits_value: Set(record.credits.map(|c| c.value)),
-        credits_unit: Set(record.credits.map(|c| c.unit.code().to_string())),
-        duration: Set(record.duration.clone()),
-        fields: Set(json(&record.fields_of_education)),
-        keywords: Set(json(&record.keywords)),
-        audiences: Set(json(&record.audiences)),
-        languages: Set(json(&record.languages)),
-        state: Set(record.state.code().to_string()),
-        name_sort: Set(sort_name(&record.name)),
-        publish_at: Set(record.publish_at),
-        archive_at: Set(record.archive_at),
-        content_hash: Set(content_hash),
-        updated_at: Set(now),
-        ..Default::default()
-    };
+    let mut model = course_model(record, provider.id, funder_id, content_hash, now);
     let fields = changed::<course::Entity>(existing.as_ref(), &model);
     let (id, version, outcome) = match &existing {
         Some(old) => {
@@ -162,6 +123,66 @@ pub(crate) async fn upsert_course<C: TransactionTrait<Transaction = DatabaseTran
     crate::store::outbox::enqueue(&tx, id).await?;
     tx.commit().await?;
     Ok((outcome, id))
+}
+
+/// The course row of a record; the caller sets the id, version and creation time.
+pub(super) fn course_model(
+    record: &CourseRecord,
+    provider_id: i32,
+    funder_id: Option<i32>,
+    content_hash: String,
+    now: DateTime<Utc>,
+) -> course::ActiveModel {
+    course::ActiveModel {
+        external_id: Set(record.external_id.clone()),
+        identifier: Set(record.identifier.clone()),
+        provider_id: Set(provider_id),
+        funder_id: Set(funder_id),
+        name_fi: Set(record.name.fi.clone()),
+        name_sv: Set(record.name.sv.clone()),
+        name_en: Set(record.name.en.clone()),
+        description_fi: Set(record.description.fi.clone()),
+        description_sv: Set(record.description.sv.clone()),
+        description_en: Set(record.description.en.clone()),
+        credential_fi: Set(record.credential.fi.clone()),
+        credential_sv: Set(record.credential.sv.clone()),
+        credential_en: Set(record.credential.en.clone()),
+        url: Set(record.url.clone()),
+        education_type: Set(record.education_type.map(|t| t.code().to_string())),
+        credits_value: Set(record.credits.map(|c| c.value)),
+        credits_unit: Set(record.credits.map(|c| c.unit.code().to_string())),
+        duration: Set(record.duration.clone()),
+        fields: Set(json(&record.fields_of_education)),
+        keywords: Set(json(&record.keywords)),
+        audiences: Set(json(&record.audiences)),
+        languages: Set(json(&record.languages)),
+        state: Set(record.state.code().to_string()),
+        name_sort: Set(sort_name(&record.name)),
+        publish_at: Set(record.publish_at),
+        archive_at: Set(record.archive_at),
+        content_hash: Set(content_hash),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
+/// The refusal of a course that belongs to an organisation out of scope.
+pub(super) fn foreign_course(record: &CourseRecord) -> WriteError {
+    forbidden(
+        "@id",
+        format!(
+            "the course {:?} belongs to another organisation",
+            record.external_id
+        ),
+    )
+}
+
+/// The refusal of a provider out of scope.
+pub(super) fn foreign_provider() -> WriteError {
+    forbidden(
+        "provider",
+        "this key writes only its own organisation's courses",
+    )
 }
 
 /// Deletes a course, its instances and their tags; tombstones for each.
@@ -250,7 +271,7 @@ fn tombstone(
     }
 }
 
-fn course_tags(id: i32, record: &CourseRecord) -> Vec<course_tag::ActiveModel> {
+pub(super) fn course_tags(id: i32, record: &CourseRecord) -> Vec<course_tag::ActiveModel> {
     let mut tags: Vec<(&str, String)> = Vec::new();
     for code in &record.fields_of_education {
         tags.push(("field", code.clone()));
@@ -299,14 +320,21 @@ async fn write_instances(
         .iter()
         .map(|i| i.external_id.as_str())
         .collect();
-    let existing = course_instance::Entity::find()
-        .filter(
-            course_instance::Column::CourseId
-                .eq(course_id)
-                .or(course_instance::Column::ExternalId.is_in(ids.clone())),
-        )
+    // Two lookups by index: one condition joining both with OR made the
+    // planner scan the whole table, once per course.
+    let mut existing = course_instance::Entity::find()
+        .filter(course_instance::Column::CourseId.eq(course_id))
         .all(tx)
         .await?;
+    if !ids.is_empty() {
+        existing.extend(
+            course_instance::Entity::find()
+                .filter(course_instance::Column::ExternalId.is_in(ids.clone()))
+                .filter(course_instance::Column::CourseId.ne(course_id))
+                .all(tx)
+                .await?,
+        );
+    }
     for old in &existing {
         if old.course_id != course_id {
             let index = ids
@@ -385,30 +413,14 @@ async fn write_instances(
             ),
             None => None,
         };
-        let mut model = course_instance::ActiveModel {
-            external_id: Set(instance.external_id.clone()),
-            course_id: Set(course_id),
-            position: Set(position as i32),
-            location_id: Set(location_id),
-            municipality_code: Set(instance.municipality_code.clone()),
-            online: Set(instance.online),
-            online_url: Set(instance.online_url.clone()),
-            modes: Set(json(&instance.modes)),
-            languages: Set(json(&instance.languages)),
-            start_date: Set(instance.start_date),
-            end_date: Set(instance.end_date),
-            flexible_start: Set(instance.flexible_start),
-            schedule: Set(instance.schedule.as_ref().map(json)),
-            times_of_day: Set(json(&instance.times_of_day())),
-            price_cents: Set(instance.price_cents),
-            funding: Set(instance.funding.map(|f| f.code().to_string())),
-            enrolment_periods: Set(json(&instance.enrolment_periods)),
-            enrolment_url: Set(instance.enrolment_url.clone()),
-            capacity: Set(instance.capacity),
-            content_hash: Set(content_hash),
-            updated_at: Set(now),
-            ..Default::default()
-        };
+        let mut model = instance_model(
+            instance,
+            position,
+            course_id,
+            location_id,
+            content_hash,
+            now,
+        );
         let fields = changed::<course_instance::Entity>(old, &model);
         let (id, version, operation) = match old {
             Some(old) => {
@@ -447,44 +459,92 @@ async fn write_instances(
             },
         )
         .await?;
-        let mut tags: Vec<(&str, String)> = Vec::new();
-        tags.extend(
-            instance
-                .modes
-                .iter()
-                .map(|m| ("mode", m.code().to_string())),
-        );
-        tags.extend(instance.languages.iter().map(|l| ("language", l.clone())));
-        tags.extend(
-            instance
-                .times_of_day()
-                .iter()
-                .map(|t| ("time_of_day", t.code().to_string())),
-        );
-        let tags = tags
-            .into_iter()
-            .map(|(kind, value)| instance_tag::ActiveModel {
-                instance_id: Set(id),
-                kind: Set(kind.to_string()),
-                value: Set(value),
-            })
-            .collect();
+        let tags = instance_tags(id, instance);
         insert_tags::<instance_tag::Entity, _>(tx, tags).await?;
-        if !instance.enrolment_periods.is_empty() {
-            let periods =
-                instance
-                    .enrolment_periods
-                    .iter()
-                    .map(|p| enrolment_period::ActiveModel {
-                        instance_id: Set(id),
-                        starts_on: Set(p.starts),
-                        ends_on: Set(p.ends),
-                        ..Default::default()
-                    });
+        let periods = instance_periods(id, instance);
+        if !periods.is_empty() {
             enrolment_period::Entity::insert_many(periods)
-                .exec(tx)
+                .exec_without_returning(tx)
                 .await?;
         }
     }
     Ok(())
+}
+
+/// The row of the instance at `position` of a course; the caller sets the
+/// id, version and creation time.
+pub(super) fn instance_model(
+    instance: &InstanceRecord,
+    position: usize,
+    course_id: i32,
+    location_id: Option<i32>,
+    content_hash: String,
+    now: DateTime<Utc>,
+) -> course_instance::ActiveModel {
+    course_instance::ActiveModel {
+        external_id: Set(instance.external_id.clone()),
+        course_id: Set(course_id),
+        position: Set(position as i32),
+        location_id: Set(location_id),
+        municipality_code: Set(instance.municipality_code.clone()),
+        online: Set(instance.online),
+        online_url: Set(instance.online_url.clone()),
+        modes: Set(json(&instance.modes)),
+        languages: Set(json(&instance.languages)),
+        start_date: Set(instance.start_date),
+        end_date: Set(instance.end_date),
+        flexible_start: Set(instance.flexible_start),
+        schedule: Set(instance.schedule.as_ref().map(json)),
+        times_of_day: Set(json(&instance.times_of_day())),
+        price_cents: Set(instance.price_cents),
+        funding: Set(instance.funding.map(|f| f.code().to_string())),
+        enrolment_periods: Set(json(&instance.enrolment_periods)),
+        enrolment_url: Set(instance.enrolment_url.clone()),
+        capacity: Set(instance.capacity),
+        content_hash: Set(content_hash),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
+/// The tag rows of an instance.
+pub(super) fn instance_tags(id: i32, instance: &InstanceRecord) -> Vec<instance_tag::ActiveModel> {
+    let mut tags: Vec<(&str, String)> = Vec::new();
+    tags.extend(
+        instance
+            .modes
+            .iter()
+            .map(|m| ("mode", m.code().to_string())),
+    );
+    tags.extend(instance.languages.iter().map(|l| ("language", l.clone())));
+    tags.extend(
+        instance
+            .times_of_day()
+            .iter()
+            .map(|t| ("time_of_day", t.code().to_string())),
+    );
+    tags.into_iter()
+        .map(|(kind, value)| instance_tag::ActiveModel {
+            instance_id: Set(id),
+            kind: Set(kind.to_string()),
+            value: Set(value),
+        })
+        .collect()
+}
+
+/// The enrolment period rows of an instance.
+pub(super) fn instance_periods(
+    id: i32,
+    instance: &InstanceRecord,
+) -> Vec<enrolment_period::ActiveModel> {
+    instance
+        .enrolment_periods
+        .iter()
+        .map(|p| enrolment_period::ActiveModel {
+            instance_id: Set(id),
+            starts_on: Set(p.starts),
+            ends_on: Set(p.ends),
+            ..Default::default()
+        })
+        .collect()
 }

@@ -3,7 +3,10 @@
 //! the audit log as who changed which fields.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Iden, Iterable, ModelTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, Iden, Iterable,
+    ModelTrait, Set,
+};
 
 use crate::domain::Actor;
 use entity::change_log;
@@ -143,12 +146,7 @@ pub(crate) struct Entry<'a> {
     pub public_after: bool,
 }
 
-/// Writes one entry in the caller's transaction.
-pub(crate) async fn record<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    entry: Entry<'_>,
-) -> Result<(), sea_orm::DbErr> {
+fn row(actor: &Actor, entry: Entry<'_>) -> change_log::ActiveModel {
     change_log::ActiveModel {
         at: Set(Utc::now()),
         entity: Set(entry.entity.code().to_string()),
@@ -164,9 +162,28 @@ pub(crate) async fn record<C: ConnectionTrait>(
         actor: Set(actor.label.chars().take(200).collect()),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
+}
+
+/// Writes one entry in the caller's transaction.
+pub(crate) async fn record<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    entry: Entry<'_>,
+) -> Result<(), sea_orm::DbErr> {
+    change_log::Entity::insert(row(actor, entry))
+        .exec_without_returning(db)
+        .await?;
     Ok(())
+}
+
+/// Writes entries in the caller's transaction, their ids in the given order.
+pub(crate) async fn record_many(
+    tx: &DatabaseTransaction,
+    actor: &Actor,
+    entries: Vec<Entry<'_>>,
+) -> Result<(), sea_orm::DbErr> {
+    let rows: Vec<change_log::ActiveModel> = entries.into_iter().map(|e| row(actor, e)).collect();
+    super::bulk::insert_all(tx, rows).await
 }
 
 #[cfg(test)]

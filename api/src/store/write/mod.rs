@@ -5,6 +5,7 @@
 //! transaction.
 
 mod batch;
+mod bulk;
 mod course;
 mod guidance;
 pub(crate) mod journal;
@@ -23,6 +24,7 @@ use crate::domain::*;
 use entity::organisation;
 
 pub use batch::{Batch, BATCH_RECORDS};
+pub(crate) use bulk::insert_all;
 pub use journal::{changed_field_name, EntityKind, Operation};
 
 /// What an upsert did.
@@ -155,15 +157,16 @@ pub(crate) async fn organisation_by_external_id(
         .filter(organisation::Column::ExternalId.eq(external_id))
         .one(tx)
         .await?
-        .ok_or_else(|| {
-            invalid(
-                path,
-                UNKNOWN_ORGANISATION,
-                format!(
-                    "no organisation has the id {external_id:?}; create the organisation first"
-                ),
-            )
-        })
+        .ok_or_else(|| unknown_organisation(path, external_id))
+}
+
+/// The refusal of a reference to an organisation that does not exist.
+pub(crate) fn unknown_organisation(path: &str, external_id: &str) -> WriteError {
+    invalid(
+        path,
+        UNKNOWN_ORGANISATION,
+        format!("no organisation has the id {external_id:?}; create the organisation first"),
+    )
 }
 
 /// Inserts tag rows, ignoring duplicates.
@@ -188,6 +191,31 @@ where
     Ok(())
 }
 
+/// Inserts tag rows of many owners, ignoring duplicates, in as few
+/// statements as the parameter limit allows.
+pub(crate) async fn insert_tags_many<E, A>(
+    tx: &DatabaseTransaction,
+    tags: Vec<A>,
+) -> Result<(), sea_orm::DbErr>
+where
+    E: EntityTrait<ActiveModel = A>,
+    A: ActiveModelTrait<Entity = E> + Send,
+{
+    let columns: Vec<E::Column> = <E::PrimaryKey as sea_orm::Iterable>::iter()
+        .map(sea_orm::PrimaryKeyToColumn::into_column)
+        .collect();
+    let per = bulk::rows_per_statement::<E>();
+    let mut tags = tags.into_iter().peekable();
+    while tags.peek().is_some() {
+        let chunk: Vec<A> = tags.by_ref().take(per).collect();
+        E::insert_many(chunk)
+            .on_conflict(OnConflict::columns(columns.clone()).do_nothing().to_owned())
+            .exec_without_returning(tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Where upserts go: the database itself, or a transaction that a dry run
 /// rolls back; each with the options of its writer.
 pub trait CatalogueWriter {
@@ -206,6 +234,27 @@ pub trait CatalogueWriter {
         &self,
         record: &GuidanceServiceRecord,
     ) -> impl std::future::Future<Output = Result<Outcome, WriteError>> + Send;
+    /// Creates or updates courses: each record's outcome, in order, as if
+    /// written one after the other. Only a store failure ends the call.
+    fn upsert_courses(
+        &self,
+        records: &[&CourseRecord],
+    ) -> impl std::future::Future<Output = Result<Vec<Result<Outcome, WriteError>>, StoreError>> + Send;
+}
+
+/// Writes courses one after the other through `writer`.
+async fn one_by_one<W: CatalogueWriter + Sync>(
+    writer: &W,
+    records: &[&CourseRecord],
+) -> Result<Vec<Result<Outcome, WriteError>>, StoreError> {
+    let mut outcomes = Vec::with_capacity(records.len());
+    for record in records {
+        match writer.upsert_course(record).await {
+            Err(WriteError::Store(e)) => return Err(e),
+            outcome => outcomes.push(outcome),
+        }
+    }
+    Ok(outcomes)
 }
 
 /// The store, writing with some options (an API caller's scope and key).
@@ -261,6 +310,13 @@ macro_rules! writer_impl {
                 guidance::upsert_guidance_service($c, record, $o)
                     .await
                     .map(|(o, _)| o)
+            }
+
+            async fn upsert_courses(
+                &self,
+                records: &[&CourseRecord],
+            ) -> Result<Vec<Result<Outcome, WriteError>>, StoreError> {
+                one_by_one(self, records).await
             }
         }
     };
