@@ -121,6 +121,17 @@ fn saturate(run: Duration, n: usize, work: Arc<dyn Fn(usize) + Send + Sync>) -> 
     json!({ "rps": times.len() as f64 / elapsed, "p50_ms": percentile(&times, 0.5), "p99_ms": percentile(&times, 0.99) })
 }
 
+fn vm_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
 fn vm_hwm_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -155,12 +166,14 @@ async fn main() {
     // engine's own bulk load of the same documents.
     let engine = Arc::new(EmbeddedEngine::new());
     let search = SearchService::new(engine.clone(), store.clone());
+    let rss_before = vm_rss_kb();
     let started = Instant::now();
     let docs_n = search
         .rebuild(&tarjotin_api::search::Unwatched)
         .await
         .expect("rebuild");
     let service_s = started.elapsed().as_secs_f64();
+    let rss_index = vm_rss_kb().saturating_sub(rss_before);
     let started = Instant::now();
     let bundles = store.course_bundles(None).await.expect("bundles");
     let docs: Vec<SearchDocument> = bundles
@@ -182,6 +195,7 @@ async fn main() {
         "read_and_build_documents_s": read_s,
         "bulk_load_s": bulk_s, "bulk_docs_per_s": docs_n as f64 / bulk_s,
         "ratio_service_over_bulk": (docs_n as f64 / service_s) / (docs_n as f64 / bulk_s),
+        "rss_growth_of_rebuild_kb": rss_index,
     });
     eprintln!("rebuild: {rebuild}");
 

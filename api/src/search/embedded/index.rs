@@ -2,16 +2,18 @@
 //! analysed terms (Voikko lemmas and compound parts, or stems) per field.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 
+use super::bits::{Bits, SlotSet};
 use super::suggest::Suggestions;
 use crate::domain::Localized;
 use crate::finnish::{analyzer, fold, tokenize};
 use crate::search::filter::all_values;
 use crate::search::{Facet, SearchDocument};
 
-/// The facets whose values come from the documents (`Free` and
-/// `ApplicationOpen` are always `true` and `false`).
-const VALUED_FACETS: [Facet; 10] = [
+/// The facets whose values the index keeps with the documents that carry
+/// them (`ApplicationOpen` depends on the day, so it is not among them).
+const VALUED_FACETS: [Facet; 11] = [
     Facet::Municipality,
     Facet::Region,
     Facet::FieldOfEducation,
@@ -22,7 +24,32 @@ const VALUED_FACETS: [Facet; 10] = [
     Facet::FundingCategory,
     Facet::TimeOfDay,
     Facet::Audience,
+    Facet::Free,
 ];
+
+/// One value of a facet: how many live documents carry it, and their slots
+/// (with removed ones, which the live set masks).
+#[derive(Default)]
+pub struct Value {
+    pub docs: usize,
+    pub slots: SlotSet,
+}
+
+/// The values of a facet a document has, over all its instances; `Free` as
+/// `true` and `false`, whether some instance costs nothing or something.
+fn values_of(doc: &SearchDocument, facet: Facet) -> Vec<String> {
+    if facet == Facet::Free {
+        let mut out: Vec<String> = doc
+            .instances
+            .iter()
+            .map(|i| (i.price_cents == Some(0)).to_string())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        return out;
+    }
+    all_values(doc, facet)
+}
 
 /// Where in a document a term occurs; each has its weight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -72,11 +99,16 @@ pub struct Index {
     pub docs: Vec<Option<SearchDocument>>,
     /// Whether each slot holds a live document (compact, for scoring loops).
     pub alive: Vec<bool>,
+    /// The live slots as a set, for filters.
+    pub live_slots: Bits,
+    /// Live slots by name (`name_sort`, then slot), made when first asked for.
+    by_name: OnceLock<Vec<u32>>,
     pub slots: HashMap<i32, u32>,
     raw: HashMap<String, Vec<Posting>>,
     analysed: HashMap<String, Vec<Posting>>,
-    /// Every value of each facet among the live documents, with how many carry it.
-    values: HashMap<Facet, BTreeMap<String, usize>>,
+    /// Every value of each facet among the live documents, with how many
+    /// carry it and which.
+    values: HashMap<Facet, BTreeMap<String, Value>>,
     /// Autocomplete entries.
     pub suggestions: Suggestions,
     raw_terms: BTreeSet<String>,
@@ -173,11 +205,23 @@ impl Index {
             finnish(self, word, Field::Time);
         }
         self.remember_surfaces(&doc);
-        self.count_values(&doc, 1);
+        self.add_values(&doc, slot);
         self.suggestions.insert(&doc, slot);
         self.slots.insert(doc.course_id, slot);
+        if let Some(order) = self.by_name.get_mut() {
+            let at = order.partition_point(|s| {
+                (
+                    self.docs[*s as usize]
+                        .as_ref()
+                        .map(|d| d.name_sort.as_str()),
+                    *s,
+                ) < (Some(doc.name_sort.as_str()), slot)
+            });
+            order.insert(at, slot);
+        }
         self.docs.push(Some(doc));
         self.alive.push(true);
+        self.live_slots.insert(slot);
         self.live += 1;
     }
 
@@ -215,21 +259,35 @@ impl Index {
         }
     }
 
-    /// Adds (`delta` 1) or takes away (-1) a document's facet values.
-    fn count_values(&mut self, doc: &SearchDocument, delta: isize) {
+    /// Adds a document's facet values, in `slot`.
+    fn add_values(&mut self, doc: &SearchDocument, slot: u32) {
         for facet in VALUED_FACETS {
-            let counts = self.values.entry(facet).or_default();
-            for value in all_values(doc, facet) {
-                let n = counts.entry(value.clone()).or_insert(0);
-                *n = n.saturating_add_signed(delta);
-                if *n == 0 {
-                    counts.remove(&value);
+            let values = self.values.entry(facet).or_default();
+            for value in values_of(doc, facet) {
+                let entry = values.entry(value).or_default();
+                entry.docs += 1;
+                entry.slots.push(slot);
+            }
+        }
+    }
+
+    /// Takes away a removed document's facet values.
+    fn drop_values(&mut self, doc: &SearchDocument) {
+        for facet in VALUED_FACETS {
+            let values = self.values.entry(facet).or_default();
+            for value in values_of(doc, facet) {
+                if let Some(entry) = values.get_mut(&value) {
+                    entry.docs = entry.docs.saturating_sub(1);
+                    if entry.docs == 0 {
+                        values.remove(&value);
+                    }
                 }
             }
         }
     }
 
-    /// Every value of `facet` among the live documents.
+    /// Every value of `facet` among the live documents (`Free` has them too,
+    /// though its counts always show both).
     pub fn facet_values(&self, facet: Facet) -> impl Iterator<Item = &str> {
         self.values
             .get(&facet)
@@ -237,12 +295,58 @@ impl Index {
             .flat_map(|values| values.keys().map(String::as_str))
     }
 
+    /// Every value of `facet` among the live documents with what carries it.
+    pub fn facet_entries(&self, facet: Facet) -> impl Iterator<Item = (&str, &Value)> {
+        self.values
+            .get(&facet)
+            .into_iter()
+            .flat_map(|values| values.iter().map(|(k, v)| (k.as_str(), v)))
+    }
+
+    /// The documents that carry `value` of `facet` (on some instance, for
+    /// the facets of instances).
+    pub fn carrying(&self, facet: Facet, value: &str) -> Option<&SlotSet> {
+        self.values
+            .get(&facet)
+            .and_then(|values| values.get(value))
+            .map(|v| &v.slots)
+    }
+
+    /// The live slots by name (`name_sort`, then slot).
+    pub fn by_name(&self) -> &[u32] {
+        self.by_name.get_or_init(|| {
+            let mut order: Vec<u32> = self.live_slots.iter().collect();
+            order.sort_unstable_by(|a, b| {
+                let name = |s: &u32| {
+                    self.docs[*s as usize]
+                        .as_ref()
+                        .map(|d| d.name_sort.as_str())
+                };
+                name(a).cmp(&name(b)).then(a.cmp(b))
+            });
+            order
+        })
+    }
+
     /// Removes a document; its postings are skipped from now on.
     pub fn remove(&mut self, course_id: i32) {
         if let Some(slot) = self.slots.remove(&course_id) {
+            if let (Some(order), Some(doc)) =
+                (self.by_name.get_mut(), self.docs[slot as usize].as_ref())
+            {
+                let docs = &self.docs;
+                let key = |s: u32| (docs[s as usize].as_ref().map(|d| d.name_sort.as_str()), s);
+                let at = order.partition_point(|s| key(*s) < (Some(doc.name_sort.as_str()), slot));
+                if order.get(at) == Some(&slot) {
+                    order.remove(at);
+                } else {
+                    order.retain(|s| *s != slot);
+                }
+            }
             self.alive[slot as usize] = false;
+            self.live_slots.remove(slot);
             if let Some(doc) = self.docs[slot as usize].take() {
-                self.count_values(&doc, -1);
+                self.drop_values(&doc);
             }
             self.live -= 1;
         }

@@ -1,16 +1,21 @@
 //! The embedded engine, used when no MEILI_URL is set: an in-memory index
 //! rebuilt from the database at start and kept current through the outbox.
 
+mod bits;
 mod highlight;
 mod index;
 mod query;
+mod select;
 mod suggest;
+
+use std::collections::BTreeMap;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use futures_util::future::BoxFuture;
 
+use self::bits::Bits;
 use self::index::Index;
 use super::filter;
 use super::*;
@@ -63,105 +68,44 @@ impl EmbeddedEngine {
             .map(str::trim)
             .filter(|q| !q.is_empty());
         let words = text.map(|q| query::analyse(&index, q)).unwrap_or_default();
-        let scored: Vec<(u32, usize, f64)> = if text.is_some() {
-            query::score(&index, &words)
-        } else {
-            (0..index.docs.len() as u32)
-                .filter(|slot| index.alive[*slot as usize])
-                .map(|slot| (slot, 0, 0.0))
-                .collect()
+        // The courses the query finds, then those the filter keeps: sets of
+        // slots, checked against the instances only where the sets cannot
+        // tell.
+        let found = match text {
+            Some(_) => query::matches(&index, &words),
+            None => index.live_slots.clone(),
         };
         let matcher = filter::Matcher::new(&request.filter, request.today);
+        let (mut selected, exact) = select::candidates(&index, &request.filter, &found);
+        if !exact {
+            selected.retain(|slot| index.doc(slot).is_some_and(|d| matcher.matches(d)));
+        }
+        let total = selected.len() as u64;
         let order = match (request.order, text) {
             (SearchOrder::Relevance, None) => SearchOrder::Name,
             (order, _) => order,
         };
-        // The sort key of each hit is computed once; only the requested
-        // window is fully sorted.
-        let mut hits: Vec<(u32, usize, f64, Option<chrono::NaiveDate>)> = scored
-            .iter()
-            .filter_map(|(slot, matched, score)| {
-                let doc = index.doc(*slot)?;
-                if !matcher.matches(doc) {
-                    return None;
-                }
-                let start = match order {
-                    SearchOrder::StartDate => doc
-                        .instances
-                        .iter()
-                        .filter(|i| matcher.instance(i))
-                        .filter_map(|i| i.start_date)
-                        .min(),
-                    _ => None,
-                };
-                Some((*slot, *matched, *score, start))
-            })
-            .collect();
-        let name = |slot: u32| {
-            index
-                .doc(slot)
-                .map(|d| d.name_sort.as_str())
-                .unwrap_or_default()
+        let window = request.offset.saturating_add(request.limit);
+        let hits = match (order, text) {
+            (SearchOrder::Name, None) => by_name(&index, &selected, window)
+                .into_iter()
+                .map(|slot| (slot, 0, 0.0))
+                .collect(),
+            _ => ranked(&index, &words, &selected, &matcher, order, text, window),
         };
-        let compare = |a: &(u32, usize, f64, Option<chrono::NaiveDate>),
-                       b: &(u32, usize, f64, Option<chrono::NaiveDate>)| {
-            match order {
-                SearchOrder::Relevance => b.1.cmp(&a.1).then(b.2.total_cmp(&a.2)),
-                SearchOrder::Name => std::cmp::Ordering::Equal,
-                SearchOrder::StartDate => match (a.3, b.3) {
-                    (Some(x), Some(y)) => x.cmp(&y),
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (None, None) => std::cmp::Ordering::Equal,
-                },
-            }
-            .then_with(|| name(a.0).cmp(name(b.0)))
-            .then(a.0.cmp(&b.0))
-        };
-        let total = hits.len() as u64;
-        // A facet that the filter does not restrict counts over the courses
-        // that match the whole filter; only the others need every candidate.
-        let matching: Vec<&SearchDocument> = hits
-            .iter()
-            .filter_map(|(slot, ..)| index.doc(*slot))
-            .collect();
-        let window = request.offset.saturating_add(request.limit).min(hits.len());
-        if window == 0 {
-            hits.clear();
-        } else if window < hits.len() {
-            hits.select_nth_unstable_by(window - 1, compare);
-            hits.truncate(window);
-        }
-        hits.sort_by(compare);
         let facets = request
             .facets
             .iter()
             .map(|facet| FacetCounts {
                 facet: *facet,
-                values: if filter::without(&request.filter, *facet) == request.filter {
-                    filter::count(
-                        index.facet_values(*facet),
-                        matching.iter().copied(),
-                        &request.filter,
-                        *facet,
-                        request.today,
-                    )
-                } else {
-                    filter::count(
-                        index.facet_values(*facet),
-                        scored.iter().filter_map(|(slot, _, _)| index.doc(*slot)),
-                        &request.filter,
-                        *facet,
-                        request.today,
-                    )
-                },
+                values: facet_counts(&index, request, *facet, &found, &selected),
             })
             .collect();
         let page = hits
             .into_iter()
             .skip(request.offset)
             .take(request.limit)
-            .filter_map(|(slot, matched, score, _)| {
+            .filter_map(|(slot, matched, score)| {
                 let doc = index.doc(slot)?;
                 let instance_ids = matcher.matching_instances(doc)?;
                 let (name_highlight, description_snippet) =
@@ -266,6 +210,13 @@ impl SearchEngine for EmbeddedEngine {
                 .map_err(|e| SearchError::Unavailable(format!("index build failed: {e}")))?;
                 progress.indexed(done, total);
             }
+            // The order by name is made before the index serves.
+            fresh = tokio::task::spawn_blocking(move || {
+                fresh.by_name();
+                fresh
+            })
+            .await
+            .map_err(|e| SearchError::Unavailable(format!("index build failed: {e}")))?;
             *self.index.write().expect("index lock") = Arc::new(RwLock::new(fresh));
             Ok(())
         })
@@ -290,4 +241,157 @@ impl SearchEngine for EmbeddedEngine {
     fn count(&self) -> BoxFuture<'_, Result<u64, SearchError>> {
         Box::pin(async move { Ok(self.current().read().expect("index lock").live as u64) })
     }
+}
+
+/// The first `window` of `selected` by name: the index's order by name
+/// taken until enough match, or, when few match, those sorted.
+fn by_name(index: &Index, selected: &Bits, window: usize) -> Vec<u32> {
+    let total = selected.len();
+    if window == 0 || total == 0 {
+        return Vec::new();
+    }
+    // Walking the order meets a match every slots/total entries.
+    if total.saturating_mul(total) >= window.saturating_mul(index.live.max(1)) {
+        return index
+            .by_name()
+            .iter()
+            .copied()
+            .filter(|slot| selected.contains(*slot))
+            .take(window)
+            .collect();
+    }
+    let name = |slot: &u32| index.doc(*slot).map(|d| d.name_sort.as_str());
+    let compare = |a: &u32, b: &u32| name(a).cmp(&name(b)).then(a.cmp(b));
+    let mut slots: Vec<u32> = selected.iter().collect();
+    if window < slots.len() {
+        slots.select_nth_unstable_by(window - 1, compare);
+        slots.truncate(window);
+    }
+    slots.sort_by(compare);
+    slots
+}
+
+/// The first `window` of `selected` by relevance or start date, with how
+/// many query words each matched and its score.
+fn ranked(
+    index: &Index,
+    words: &[query::QueryWord],
+    selected: &Bits,
+    matcher: &filter::Matcher<'_>,
+    order: SearchOrder,
+    text: Option<&str>,
+    window: usize,
+) -> Vec<(u32, usize, f64)> {
+    let scored: Vec<(u32, usize, f64)> = match text {
+        Some(_) => query::score(index, words, selected),
+        None => selected.iter().map(|slot| (slot, 0, 0.0)).collect(),
+    };
+    // The sort key of each hit is computed once; only the requested
+    // window is fully sorted.
+    let mut hits: Vec<(u32, usize, f64, Option<chrono::NaiveDate>)> = scored
+        .into_iter()
+        .filter_map(|(slot, matched, score)| {
+            let doc = index.doc(slot)?;
+            let start = match order {
+                SearchOrder::StartDate => doc
+                    .instances
+                    .iter()
+                    .filter(|i| matcher.instance(i))
+                    .filter_map(|i| i.start_date)
+                    .min(),
+                _ => None,
+            };
+            Some((slot, matched, score, start))
+        })
+        .collect();
+    let name = |slot: u32| {
+        index
+            .doc(slot)
+            .map(|d| d.name_sort.as_str())
+            .unwrap_or_default()
+    };
+    let compare = |a: &(u32, usize, f64, Option<chrono::NaiveDate>),
+                   b: &(u32, usize, f64, Option<chrono::NaiveDate>)| {
+        match order {
+            SearchOrder::Relevance => b.1.cmp(&a.1).then(b.2.total_cmp(&a.2)),
+            SearchOrder::Name => std::cmp::Ordering::Equal,
+            SearchOrder::StartDate => match (a.3, b.3) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            },
+        }
+        .then_with(|| name(a.0).cmp(name(b.0)))
+        .then(a.0.cmp(&b.0))
+    };
+    let window = window.min(hits.len());
+    if window == 0 {
+        hits.clear();
+    } else if window < hits.len() {
+        hits.select_nth_unstable_by(window - 1, compare);
+        hits.truncate(window);
+    }
+    hits.sort_by(compare);
+    hits.into_iter()
+        .map(|(slot, matched, score, _)| (slot, matched, score))
+        .collect()
+}
+
+/// How many courses per value of `facet` match every filter but the
+/// facet's own among those the query `found`: from the sets of values when
+/// the candidates are exact and every instance of theirs counts, else by
+/// looking at each candidate's instances. `selected` holds the courses that
+/// match the whole filter.
+fn facet_counts(
+    index: &Index,
+    request: &SearchRequest,
+    facet: Facet,
+    found: &Bits,
+    selected: &Bits,
+) -> Vec<(String, u64)> {
+    let relaxed = filter::without(&request.filter, facet);
+    let own;
+    let (pool, exact) = if relaxed == request.filter {
+        (selected, true)
+    } else {
+        own = select::candidates(index, &relaxed, found);
+        (&own.0, own.1)
+    };
+    let by_sets = exact
+        && facet != Facet::ApplicationOpen
+        && (!filter::is_instance_facet(facet) || !relaxed.has_instance_filters());
+    let size = pool.len();
+    let everything = size == index.live;
+    let set_cost: usize = if everything {
+        0
+    } else {
+        index
+            .facet_entries(facet)
+            .map(|(_, v)| v.slots.cost())
+            .sum()
+    };
+    // A candidate's instances take about a hundred times a set's step.
+    if by_sets && set_cost <= size.saturating_mul(100) {
+        let mut counts: BTreeMap<String, u64> = index
+            .facet_entries(facet)
+            .map(|(value, v)| {
+                let n = if everything {
+                    v.docs
+                } else {
+                    v.slots.intersection_len(pool)
+                };
+                (value.to_string(), n as u64)
+            })
+            .collect();
+        filter::complete(&mut counts, &request.filter, facet);
+        return counts.into_iter().collect();
+    }
+    filter::count(
+        index.facet_values(facet),
+        pool.iter().filter_map(|slot| index.doc(slot)),
+        &request.filter,
+        facet,
+        request.today,
+    )
 }

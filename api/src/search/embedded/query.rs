@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use super::bits::Bits;
 use super::index::{Index, Layer};
 use crate::finnish::{analyzer, fold, is_stop_word, tokenize};
 use crate::search::synonyms;
@@ -186,10 +187,25 @@ pub fn analyse(index: &Index, query: &str) -> Vec<QueryWord> {
 /// How much each further thesaurus term a course matches adds.
 const SYNONYM_EXTRA: f64 = 0.5;
 
-/// Per matching slot, in the order first met: how many words matched and
-/// the score. Scores accumulate in dense rows, one per course that matches
-/// the first word, rather than in maps keyed by slot.
-pub fn score(index: &Index, words: &[QueryWord]) -> Vec<(u32, usize, f64)> {
+/// The live slots that match the first word (every course a query finds).
+pub fn matches(index: &Index, words: &[QueryWord]) -> Bits {
+    let mut found = Bits::empty(index.docs.len());
+    if let Some(first) = words.first() {
+        for alt in &first.alternatives {
+            for p in index.postings(alt.layer, &alt.term) {
+                if index.alive[p.slot as usize] {
+                    found.insert(p.slot);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Per matching slot among `keep` (live slots), in the order first met: how
+/// many words matched and the score. Scores accumulate in dense rows, one
+/// per course that matches the first word, rather than in maps keyed by slot.
+pub fn score(index: &Index, words: &[QueryWord], keep: &Bits) -> Vec<(u32, usize, f64)> {
     let live = index.live.max(1) as f64;
     let stride = words.len().max(1);
     let mut row_of: Vec<u32> = vec![u32::MAX; index.docs.len()];
@@ -205,7 +221,7 @@ pub fn score(index: &Index, words: &[QueryWord]) -> Vec<(u32, usize, f64)> {
             let df = index.document_frequency(alt.layer, &alt.term).max(1) as f64;
             let idf = (1.0 + live / df).ln();
             for p in postings {
-                if !index.alive[p.slot as usize] {
+                if !keep.contains(p.slot) {
                     continue;
                 }
                 let mut row = row_of[p.slot as usize];
