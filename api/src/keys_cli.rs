@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
 use crate::domain::credentials::ApiToken;
 use crate::domain::{Actor, Role};
-use crate::store::{NewKey, Store, WriteError, MAX_KEY_RATE_LIMIT};
+use crate::store::{NewKey, Store, WriteError};
 
 /// The end of `--expires`: a date (the key works through that day, Finnish
 /// time) or an RFC 3339 moment.
@@ -37,6 +37,20 @@ pub struct KeyRequest<'a> {
     pub rate_limit: Option<u32>,
 }
 
+/// The command-line flag of a stored field: `rateLimit` → `rate-limit`.
+fn flag(field: &str) -> String {
+    let mut out = String::with_capacity(field.len() + 2);
+    for c in field.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('-');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Creates a key and returns the text to print (the key, once).
 pub async fn create(store: &Store, request: KeyRequest<'_>) -> anyhow::Result<String> {
     let KeyRequest {
@@ -65,11 +79,6 @@ pub async fn create(store: &Store, request: KeyRequest<'_>) -> anyhow::Result<St
         None if role == Role::Partner => bail!("a partner key needs --organisation <externalId>"),
         None => None,
     };
-    if let Some(limit) = rate_limit {
-        if !(1..=MAX_KEY_RATE_LIMIT).contains(&limit) {
-            bail!("--rate-limit {limit}: expected 1 to {MAX_KEY_RATE_LIMIT} cost points");
-        }
-    }
     let expires_at = expires.map(parse_expiry).transpose()?;
     if expires_at.is_some_and(|e| e <= Utc::now()) {
         bail!("--expires: the key would have expired already");
@@ -99,7 +108,7 @@ pub async fn create(store: &Store, request: KeyRequest<'_>) -> anyhow::Result<St
             "{}",
             errors
                 .iter()
-                .map(|e| format!("--{}: {}", e.path, e.message))
+                .map(|e| format!("--{}: {}", flag(&e.path), e.message))
                 .collect::<Vec<_>>()
                 .join("; ")
         ),

@@ -25,7 +25,7 @@ pub use changes::{ChangeEntry, ChangeQuery};
 pub use courses::{CourseOrder, CoursePage, OrderDirection, PageRequest};
 pub use edit::{Keep, ScheduleReport};
 pub use guidance::GuidanceFilter;
-pub use keys::{IdentifyError, Identity, KeyRow, NewKey, MAX_KEY_RATE_LIMIT};
+pub use keys::{IdentifyError, Identity, KeyRow, NewKey};
 pub use outbox::{CourseBundle, PendingChange, RebuildRequest};
 pub use records::location_record;
 pub use rows::*;

@@ -105,11 +105,7 @@ pub(crate) async fn upsert_course<C: TransactionTrait<Transaction = DatabaseTran
             entity_id: id,
             external_id: &record.external_id,
             organisation_id: Some(provider.id),
-            operation: if outcome == Outcome::Created {
-                Operation::Created
-            } else {
-                Operation::Updated
-            },
+            operation: Operation::of(outcome),
             version,
             changed_fields: fields,
             public_before: was_public,

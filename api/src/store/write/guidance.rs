@@ -113,11 +113,7 @@ pub(crate) async fn upsert_guidance_service<
             entity_id: id,
             external_id: &record.external_id,
             organisation_id: Some(provider.id),
-            operation: if outcome == Outcome::Created {
-                Operation::Created
-            } else {
-                Operation::Updated
-            },
+            operation: Operation::of(outcome),
             version,
             changed_fields: fields,
             public_before: existing.as_ref().is_some_and(|s| s.state == published),

@@ -123,6 +123,15 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// The operation a write of `outcome` journals (an unchanged record is
+    /// not written, so it never reaches the journal).
+    pub fn of(outcome: super::Outcome) -> Operation {
+        match outcome {
+            super::Outcome::Created => Operation::Created,
+            super::Outcome::Updated | super::Outcome::Unchanged => Operation::Updated,
+        }
+    }
+
     /// The stored name.
     pub fn code(self) -> &'static str {
         match self {

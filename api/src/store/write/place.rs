@@ -94,11 +94,7 @@ pub(crate) async fn upsert_organisation<C: TransactionTrait<Transaction = Databa
             entity_id: id,
             external_id: &record.external_id,
             organisation_id: Some(id),
-            operation: if outcome == Outcome::Created {
-                Operation::Created
-            } else {
-                Operation::Updated
-            },
+            operation: Operation::of(outcome),
             version,
             changed_fields: fields,
             public_before: existing.is_some(),
