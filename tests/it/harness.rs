@@ -129,6 +129,13 @@ impl TestApp {
         }
     }
 
+    /// The URL of this test's PostgreSQL database (None on SQLite).
+    pub fn postgres_url(&self) -> Option<String> {
+        let (admin, name) = self.cleanup.as_ref()?;
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
+        Some(format!("{base}/{name}"))
+    }
+
     /// Drops the PostgreSQL database of this test.
     pub async fn finish(self) {
         let TestApp { store, cleanup, .. } = self;

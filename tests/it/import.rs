@@ -311,3 +311,53 @@ async fn a_feed_of_new_courses_costs_a_few_statements_per_chunk() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_large_import_leaves_postgresql_with_fresh_statistics() {
+    // Where autovacuum is off or behind, tables filled by an import looked
+    // empty to PostgreSQL's planner, and every lookup of a chunk's ids
+    // scanned them whole; a count could not use an index alone.
+    let dir = tempdir();
+    let feed = dir.join("feed.jsonl");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&feed).unwrap());
+    let summary =
+        tarjotin_api::generate::generate(tarjotin_api::generate::Size::Courses(2_100), 7, &mut out)
+            .unwrap();
+    out.flush().unwrap();
+    drop(out);
+    on_every_backend(|app| {
+        let feed = feed.clone();
+        async move {
+            let report = import_paths(&app.store, &[feed], false, &Silent)
+                .await
+                .unwrap();
+            assert_eq!(
+                report.counts_of(RecordKind::Course).created,
+                summary.courses
+            );
+            // SQLite has no statistics to go stale in this way.
+            let Some(url) = app.postgres_url() else {
+                return;
+            };
+            use sea_orm::ConnectionTrait;
+            let db = sea_orm::Database::connect(url.as_str()).await.unwrap();
+            let row = db
+                .query_one_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Postgres,
+                    // reltuples is -1 until the table is first analysed.
+                    "SELECT reltuples > 0 AS analysed, relallvisible > 0 AS visible \
+                     FROM pg_class WHERE relname = 'course' AND relkind = 'r'",
+                ))
+                .await
+                .unwrap()
+                .expect("course's statistics");
+            let analysed: bool = row.try_get("", "analysed").unwrap();
+            let visible: bool = row.try_get("", "visible").unwrap();
+            assert!(analysed, "course was never analysed");
+            assert!(visible, "course's pages are not marked all-visible");
+            db.close().await.ok();
+        }
+    })
+    .await;
+    std::fs::remove_dir_all(&dir).ok();
+}

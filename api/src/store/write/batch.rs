@@ -2,7 +2,7 @@
 //! own, so that a refused record undoes only itself while an import of a
 //! million records pays one commit per batch instead of one per record.
 
-use sea_orm::DatabaseTransaction;
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend};
 use tokio::sync::Mutex;
 
 use super::{
@@ -14,12 +14,58 @@ use crate::store::{Store, StoreError};
 /// Records written between commits.
 pub const BATCH_RECORDS: usize = 500;
 
+/// Records a batch writes before PostgreSQL's statistics are first refreshed.
+const FIRST_ANALYSE: usize = 2_000;
+
 /// A writer that commits every `size` records; call `finish` to commit the rest.
 pub struct Batch<'a> {
     store: &'a Store,
     options: WriteOptions,
     size: usize,
-    open: Mutex<(Option<DatabaseTransaction>, usize)>,
+    open: Mutex<Open>,
+}
+
+/// The open transaction, what it holds, and how much the batch has written.
+#[derive(Default)]
+struct Open {
+    tx: Option<DatabaseTransaction>,
+    uncommitted: usize,
+    written: usize,
+    analysed_at: usize,
+}
+
+impl Open {
+    /// Commits the open transaction when it holds a batch (or `force`, at the
+    /// end), and refreshes the planner's statistics when the batch has
+    /// doubled what it had written at the last refresh, and at the end.
+    ///
+    /// PostgreSQL plans the batch's id lookups from its statistics; where
+    /// autovacuum is off or behind, a table that grew from nothing still
+    /// looks empty, and every `external_id IN (...)` lookup scans it whole.
+    async fn settle(&mut self, store: &Store, size: usize, force: bool) -> Result<(), StoreError> {
+        if self.uncommitted < size && !force {
+            return Ok(());
+        }
+        self.uncommitted = 0;
+        if let Some(tx) = self.tx.take() {
+            tx.commit().await?;
+        }
+        if store.backend() != DbBackend::Postgres || self.written < FIRST_ANALYSE {
+            return Ok(());
+        }
+        // At the end, VACUUM as well: it marks the freshly written pages
+        // all-visible, so that counts can be answered from an index alone.
+        let statement = if force {
+            "VACUUM (ANALYZE)"
+        } else if self.written >= self.analysed_at * 2 {
+            "ANALYZE"
+        } else {
+            return Ok(());
+        };
+        store.db().execute_unprepared(statement).await?;
+        self.analysed_at = self.written;
+        Ok(())
+    }
 }
 
 impl Store {
@@ -29,7 +75,7 @@ impl Store {
             store: self,
             options: WriteOptions::cli(),
             size: size.max(1),
-            open: Mutex::new((None, 0)),
+            open: Mutex::new(Open::default()),
         }
     }
 }
@@ -42,21 +88,17 @@ impl Batch<'_> {
         F: AsyncFnOnce(&DatabaseTransaction, &WriteOptions) -> Result<T, WriteError>,
     {
         let mut open = self.open.lock().await;
-        if open.0.is_none() {
+        if open.tx.is_none() {
             // The batch holds the change-log lock until it commits.
-            open.0 = Some(begin(self.store.db()).await?);
+            open.tx = Some(begin(self.store.db()).await?);
         }
-        let result = match &open.0 {
+        let result = match &open.tx {
             Some(tx) => run(tx, &self.options).await,
             None => unreachable!("a transaction was just opened"),
         };
-        open.1 += 1;
-        if open.1 >= self.size {
-            open.1 = 0;
-            if let Some(tx) = open.0.take() {
-                tx.commit().await.map_err(StoreError::from)?;
-            }
-        }
+        open.uncommitted += 1;
+        open.written += 1;
+        open.settle(self.store, self.size, false).await?;
         result
     }
 
@@ -67,32 +109,27 @@ impl Batch<'_> {
         records: &[&CourseRecord],
     ) -> Result<Vec<Result<Outcome, WriteError>>, StoreError> {
         let mut open = self.open.lock().await;
-        if open.0.is_none() {
-            open.0 = Some(begin(self.store.db()).await.map_err(|e| match e {
+        if open.tx.is_none() {
+            open.tx = Some(begin(self.store.db()).await.map_err(|e| match e {
                 WriteError::Store(e) => e,
                 other => StoreError::Corrupt(other.to_string()),
             })?);
         }
-        let outcomes = match &open.0 {
+        let outcomes = match &open.tx {
             Some(tx) => bulk::upsert_courses(tx, records, &self.options).await?,
             None => unreachable!("a transaction was just opened"),
         };
-        open.1 += records.len();
-        if open.1 >= self.size {
-            open.1 = 0;
-            if let Some(tx) = open.0.take() {
-                tx.commit().await?;
-            }
-        }
+        open.uncommitted += records.len();
+        open.written += records.len();
+        open.settle(self.store, self.size, false).await?;
         Ok(outcomes)
     }
 
-    /// Commits what the last batch wrote.
+    /// Commits what the last batch wrote (and refreshes the statistics if
+    /// the batch has doubled the tables since they were last refreshed).
     pub async fn finish(self) -> Result<(), StoreError> {
-        if let Some(tx) = self.open.into_inner().0 {
-            tx.commit().await?;
-        }
-        Ok(())
+        let mut open = self.open.into_inner();
+        open.settle(self.store, self.size, true).await
     }
 }
 
