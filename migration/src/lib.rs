@@ -8,6 +8,7 @@ mod m20261123_000002_search_outbox;
 mod m20261201_000003_search_rebuilds;
 mod m20261202_000004_partner_api;
 mod m20261202_000005_key_rate_limit;
+mod m20261202_000006_course_type_index;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_search_rebuilds::Migration),
             Box::new(m20261202_000004_partner_api::Migration),
             Box::new(m20261202_000005_key_rate_limit::Migration),
+            Box::new(m20261202_000006_course_type_index::Migration),
         ]
     }
 }
