@@ -262,8 +262,11 @@ async fn reindex(settings: &Settings) -> anyhow::Result<i32> {
 }
 
 /// Asks the running server to rebuild its embedded index and waits for it.
+/// The server has `PICKUP` from the request to take it up (checking a large
+/// catalogue's documents before asking takes longer than that).
 async fn ask_the_server(store: &Store, started: Instant) -> anyhow::Result<i32> {
     let id = store.request_rebuild().await?;
+    let asked = Instant::now();
     let spinner = if std::io::stderr().is_terminal() {
         ProgressBar::new_spinner()
     } else {
@@ -293,7 +296,7 @@ async fn ask_the_server(store: &Store, started: Instant) -> anyhow::Result<i32> 
                 }
             });
         }
-        if !state.started && started.elapsed() > PICKUP {
+        if !state.started && asked.elapsed() > PICKUP {
             store.withdraw_rebuild_request(id).await?;
             spinner.finish_and_clear();
             println!(
