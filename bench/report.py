@@ -26,7 +26,7 @@ def oha(name, mode):
         return None
     s, p = d["summary"], d["latencyPercentiles"]
     return {"rps": s["requestsPerSec"], "p50": 1000 * (p.get("p50") or 0), "p99": 1000 * (p.get("p99") or 0),
-            "ok": s.get("successRate", 0)}
+            "ok": s.get("successRate", 0), "answered": s["requestsPerSec"] * (s.get("total") or 0)}
 
 
 gen, driver, server = load("generate"), load("driver") or {}, load("server") or {}
@@ -78,6 +78,24 @@ for name, label in (("search", "raw engine: search, same query mix"), ("search_f
         d = raw[name]
         print(f"| {label} (in process, 2 threads) | {d['rps']:,.0f} | {d['p50_ms']:.2f} | {d['p99_ms']:.2f} | | |")
 print()
+
+# Where a request's CPU goes at saturation: the serving process (Tarjotin or
+# PostGraphile) and all of PostgreSQL, per request answered.
+cpu_rows = []
+for label, name in rows[1:]:
+    sat, c = oha(name, "saturation"), load(f"cpu_{name}_saturation")
+    if not sat or not c:
+        continue
+    answered = sat["answered"]
+    if answered <= 0:
+        continue
+    own = 1000 * c["server_ticks"] / c["ticks_per_s"] / answered
+    pg = 1000 * c["postgres_ticks"] / c["ticks_per_s"] / answered
+    cpu_rows.append(f"| {label} | {own:.2f} | {pg:.2f} | {own + pg:.2f} |")
+if cpu_rows:
+    print("| CPU per request at saturation | serving process ms | PostgreSQL ms | together ms |\n| --- | ---: | ---: | ---: |")
+    print("\n".join(cpu_rows))
+    print()
 
 print("| ratio | value | target |\n| --- | ---: | --- |")
 for name, label in (("search", "search: GraphQL / raw engine"), ("search_filtered", "filtered search: GraphQL / raw engine"),

@@ -19,7 +19,8 @@ case "$size" in
 esac
 work=${BENCH_DIR:-/tmp/tarjotin-bench}/$size
 seconds=${BENCH_SECONDS:-15}
-rate=${BENCH_RATE:-50}
+rate=${BENCH_RATE:-10}
+fixed_seconds=${BENCH_FIXED_SECONDS:-30}
 clients=${BENCH_CLIENTS:-8}
 port=${BENCH_PORT:-8083}
 pg_port=${BENCH_POSTGRAPHILE_PORT:-8084}
@@ -33,6 +34,14 @@ since() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1
 
 say "tools"
 export PATH="$root/bench/.tools/bin:$PATH"
+# The server and the raw engine analyse Finnish with Voikko, as in production.
+if ! ldconfig -p 2>/dev/null | grep -q libvoikko.so.1 || [ ! -d /usr/lib/voikko ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvoikko1 voikko-fi) >/dev/null
+  else
+    echo "note: Voikko is not installed (apt-get install libvoikko1 voikko-fi); Finnish runs on Snowball" >&2
+  fi
+fi
 if ! command -v oha >/dev/null; then
   cargo install oha --version 1.16.0 --locked --root "$root/bench/.tools"
 fi
@@ -106,19 +115,29 @@ tail -2 "$work/reindex.log" >&2
 say "PostGraphile on 127.0.0.1:$pg_port"
 NODE_ENV=production node bench/postgraphile/node_modules/.bin/postgraphile \
   -c "$pg_url" -s public -n 127.0.0.1 -p "$pg_port" --disable-query-log > "$work/postgraphile.log" 2>&1 &
-pids+=("$!")
+postgraphile=$!
+pids+=("$postgraphile")
 postgraphile_up() {
   curl -sf -o /dev/null -X POST -H 'content-type: application/json' --data '{"query":"{ __typename }"}' \
     "http://127.0.0.1:$pg_port/graphql"
 }
 for _ in $(seq 1 120); do postgraphile_up && break; sleep 1; done
 
+# CPU time (clock ticks) of one process, and of all PostgreSQL's processes.
+ticks_of() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+postgres_ticks() { cat /proc/[0-9]*/stat 2>/dev/null | awk '$2 == "(postgres)" {s += $14 + $15} END {print s + 0}'; }
+
 load() {
-  local name=$1 url=$2 body=$3 mode=$4
-  local extra=(-c "$clients")
-  if [ "$mode" = fixed ]; then extra=(-c 32 -q "$rate" --latency-correction); fi
-  oha --no-tui --output-format json -z "${seconds}s" "${extra[@]}" -m POST \
+  local name=$1 url=$2 body=$3 mode=$4 serving=$5
+  local extra=(-c "$clients") duration=$seconds
+  if [ "$mode" = fixed ]; then extra=(-c 32 -q "$rate" --latency-correction) duration=$fixed_seconds; fi
+  local own pg
+  own=$(ticks_of "$serving")
+  pg=$(postgres_ticks)
+  oha --no-tui --output-format json -z "${duration}s" "${extra[@]}" -m POST \
     -H 'content-type: application/json' -Z "$body" "$url" > "$figures/load_${name}_$mode.json" 2> /dev/null || true
+  echo "{\"server_ticks\": $(( $(ticks_of "$serving") - own )), \"postgres_ticks\": $(( $(postgres_ticks) - pg )), \"ticks_per_s\": $(getconf CLK_TCK)}" \
+    > "$figures/cpu_${name}_$mode.json"
   python3 - "$figures/load_${name}_$mode.json" "$name $mode" >&2 <<'PY'
 import json, sys
 try:
@@ -131,14 +150,14 @@ PY
 }
 
 gql=http://127.0.0.1:$port/graphql
-say "load: saturation ($clients clients) and fixed rate ($rate req/s), $seconds s each"
+say "load: saturation ($clients clients, $seconds s) and fixed rate ($rate req/s, $fixed_seconds s)"
 for scenario in typename search search_filtered listing detail suggest; do
-  load "$scenario" "$gql" "$work/bodies/$scenario.jsonl" saturation
-  load "$scenario" "$gql" "$work/bodies/$scenario.jsonl" fixed
+  load "$scenario" "$gql" "$work/bodies/$scenario.jsonl" saturation "$server"
+  load "$scenario" "$gql" "$work/bodies/$scenario.jsonl" fixed "$server"
 done
 if postgraphile_up; then
-  load postgraphile_listing "http://127.0.0.1:$pg_port/graphql" "$work/bodies/postgraphile_listing.jsonl" saturation
-  load postgraphile_listing "http://127.0.0.1:$pg_port/graphql" "$work/bodies/postgraphile_listing.jsonl" fixed
+  load postgraphile_listing "http://127.0.0.1:$pg_port/graphql" "$work/bodies/postgraphile_listing.jsonl" saturation "$postgraphile"
+  load postgraphile_listing "http://127.0.0.1:$pg_port/graphql" "$work/bodies/postgraphile_listing.jsonl" fixed "$postgraphile"
 else
   echo "PostGraphile did not start; see $work/postgraphile.log" >&2
 fi
@@ -152,10 +171,11 @@ if [ -n "${MEILI_URL:-}" ]; then
   echo "{\"seconds\": $(since "$t")}" > "$figures/reindex_meili.json"
   DATABASE_URL=$pg_url TARJOTIN_BIND=127.0.0.1:$((port + 2)) TARJOTIN_DATA_DIR=$work/data TARJOTIN_LOG=warn TARJOTIN_RATE_LIMIT=off \
     "$bin" serve > "$work/server-meili.log" 2>&1 &
-  pids+=("$!")
+  meili_server=$!
+  pids+=("$meili_server")
   wait_for "http://127.0.0.1:$((port + 2))/readyz" 3600
   for scenario in search search_filtered suggest; do
-    load "meili_$scenario" "http://127.0.0.1:$((port + 2))/graphql" "$work/bodies/$scenario.jsonl" saturation
+    load "meili_$scenario" "http://127.0.0.1:$((port + 2))/graphql" "$work/bodies/$scenario.jsonl" saturation "$meili_server"
   done
   python3 -c "
 import json, sys
