@@ -35,13 +35,7 @@ since() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1
 say "tools"
 export PATH="$root/bench/.tools/bin:$PATH"
 # The server and the raw engine analyse Finnish with Voikko, as in production.
-if ! ldconfig -p 2>/dev/null | grep -q libvoikko.so.1 || [ ! -d /usr/lib/voikko ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvoikko1 voikko-fi) >/dev/null
-  else
-    echo "note: Voikko is not installed (apt-get install libvoikko1 voikko-fi); Finnish runs on Snowball" >&2
-  fi
-fi
+. "$root/scripts/install-voikko.sh"
 if ! command -v oha >/dev/null; then
   cargo install oha --version 1.16.0 --locked --root "$root/bench/.tools"
 fi

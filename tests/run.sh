@@ -8,15 +8,7 @@ cd "$(dirname "$0")/.."
 
 # Finnish search uses libvoikko and its Finnish dictionary when the system has
 # them (the tests of the Voikko path skip, saying so, when it does not).
-if ! ldconfig -p 2>/dev/null | grep -q libvoikko.so.1 || [ ! -d /usr/lib/voikko ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "==> installing libvoikko1 and voikko-fi"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvoikko1 voikko-fi) >/dev/null \
-      || echo "could not install Voikko; Finnish search tests run on the Snowball fallback"
-  else
-    echo "note: Voikko is not installed (apt-get install libvoikko1 voikko-fi); its tests will skip"
-  fi
-fi
+. scripts/install-voikko.sh
 
 # The tests of rate-limit buckets shared through Redis run when a Redis server
 # answers (TEST_REDIS_URL, or a local one on 127.0.0.1:6379); they skip,

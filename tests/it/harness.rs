@@ -56,6 +56,15 @@ pub struct TestApp {
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
+/// The URL of database `name` on the server of `admin_url`.
+fn database_url(admin_url: &str, name: &str) -> String {
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(admin_url);
+    format!("{base}/{name}")
+}
+
 impl TestApp {
     /// A new empty catalogue on `backend`.
     pub async fn new(backend: &Backend) -> TestApp {
@@ -80,13 +89,9 @@ impl TestApp {
                     .await
                     .expect("create a test database");
                 admin.close().await.ok();
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map(|(b, _)| b)
-                    .unwrap_or(admin_url);
                 (
                     "postgres",
-                    format!("{base}/{name}"),
+                    database_url(admin_url, &name),
                     Some((admin_url.clone(), name)),
                 )
             }
@@ -132,8 +137,7 @@ impl TestApp {
     /// The URL of this test's PostgreSQL database (None on SQLite).
     pub fn postgres_url(&self) -> Option<String> {
         let (admin, name) = self.cleanup.as_ref()?;
-        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
-        Some(format!("{base}/{name}"))
+        Some(database_url(admin, name))
     }
 
     /// Drops the PostgreSQL database of this test.
