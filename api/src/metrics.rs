@@ -212,7 +212,7 @@ impl Metrics {
         if let Some(status) = index {
             self.outbox_pending.set(status.pending as i64);
             self.outbox_oldest
-                .set(status.oldest_pending_seconds.unwrap_or(0));
+                .set(status.oldest_pending_seconds().unwrap_or(0));
         }
         for (state, value) in [("open", pool.open), ("idle", pool.idle), ("max", pool.max)] {
             self.pool

@@ -435,7 +435,7 @@ impl SearchQuery {
             engine: status.engine.to_string(),
             documents: status.documents,
             pending_changes: status.pending,
-            oldest_pending_seconds: status.oldest_pending_seconds,
+            oldest_pending_seconds: status.oldest_pending_seconds(),
             last_error: status.last_error,
             finnish_analyzer: match analyzer.backend() {
                 Backend::Voikko => "voikko".into(),

@@ -25,12 +25,16 @@ pub async fn readyz(services: web::Data<Services>) -> HttpResponse {
     }
     let index = index.ok();
     let engine_ok = index.as_ref().is_some_and(|s| s.documents.is_some());
-    let lag = index
+    let age = index
         .as_ref()
-        .and_then(|s| s.oldest_pending_seconds)
-        .unwrap_or(0);
+        .and_then(|s| s.oldest_pending)
+        .and_then(|age| age.to_std().ok())
+        .unwrap_or_default();
+    let lag = age.as_secs();
     let max_lag = services.settings.ready_max_outbox_lag;
-    let lag_ok = max_lag.is_none_or(|max| lag.max(0) as u64 <= max.as_secs());
+    // The exact wait, not whole seconds: a change pending for 900.4 s is
+    // past a limit of 900 s.
+    let lag_ok = max_lag.is_none_or(|max| age <= max);
     let ready = database.is_ok() && engine_ok && lag_ok;
     let analyzer = analyzer();
     let body = serde_json::json!({
@@ -41,7 +45,7 @@ pub async fn readyz(services: web::Data<Services>) -> HttpResponse {
             "status": if s.documents.is_some() { "ok" } else { "unavailable" },
             "documents": s.documents,
             "pendingChanges": s.pending,
-            "oldestPendingSeconds": s.oldest_pending_seconds,
+            "oldestPendingSeconds": s.oldest_pending_seconds(),
             "lastError": s.last_error,
         })),
         "outbox": {

@@ -33,8 +33,16 @@ pub struct IndexStatus {
     pub engine: &'static str,
     pub documents: Option<u64>,
     pub pending: u64,
-    pub oldest_pending_seconds: Option<i64>,
+    /// How long the oldest pending change has waited, exactly.
+    pub oldest_pending: Option<chrono::TimeDelta>,
     pub last_error: Option<String>,
+}
+
+impl IndexStatus {
+    /// The oldest pending change's wait in whole seconds, as reported.
+    pub fn oldest_pending_seconds(&self) -> Option<i64> {
+        self.oldest_pending.map(|age| age.num_seconds())
+    }
 }
 
 /// The running outbox worker.
@@ -275,7 +283,7 @@ impl SearchService {
             engine: self.engine.name(),
             documents: self.engine.count().await.ok(),
             pending,
-            oldest_pending_seconds: oldest,
+            oldest_pending: oldest,
             last_error,
         })
     }

@@ -148,7 +148,9 @@ impl Store {
     }
 
     /// How many changes wait, the oldest one's age in seconds, and the last error.
-    pub async fn outbox_status(&self) -> Result<(u64, Option<i64>, Option<String>), StoreError> {
+    pub async fn outbox_status(
+        &self,
+    ) -> Result<(u64, Option<chrono::TimeDelta>, Option<String>), StoreError> {
         let pending =
             || search_outbox::Entity::find().filter(search_outbox::Column::AppliedAt.is_null());
         let count = pending().count(self.db()).await?;
@@ -156,9 +158,7 @@ impl Store {
             .order_by_asc(search_outbox::Column::Id)
             .one(self.db())
             .await?;
-        let age = oldest
-            .as_ref()
-            .map(|o| (Utc::now() - o.created_at).num_seconds());
+        let age = oldest.as_ref().map(|o| Utc::now() - o.created_at);
         let error = pending()
             .filter(search_outbox::Column::LastError.is_not_null())
             .order_by_desc(search_outbox::Column::Id)
