@@ -103,6 +103,10 @@ pub struct Index {
     pub live_slots: Bits,
     /// Live slots by name (`name_sort`, then slot), made when first asked for.
     by_name: OnceLock<Vec<u32>>,
+    /// Each slot's place in `by_name` (`u32::MAX` for empty slots), so that
+    /// ranking breaks ties on two integers rather than two names; made again
+    /// on the first ranking after a write.
+    name_rank: OnceLock<Vec<u32>>,
     pub slots: HashMap<i32, u32>,
     raw: HashMap<String, Vec<Posting>>,
     analysed: HashMap<String, Vec<Posting>>,
@@ -130,6 +134,7 @@ impl Index {
     /// Adds or replaces a document.
     pub fn upsert(&mut self, doc: SearchDocument) {
         self.remove(doc.course_id);
+        self.name_rank.take();
         let slot = self.docs.len() as u32;
         let add = |index: &mut Index, layer: Layer, term: String, field: Field| {
             if term.is_empty() {
@@ -328,9 +333,22 @@ impl Index {
         })
     }
 
+    /// Each slot's place in the order by name: comparing two slots' places
+    /// is comparing their names, then the slots.
+    pub fn name_ranks(&self) -> &[u32] {
+        self.name_rank.get_or_init(|| {
+            let mut rank = vec![u32::MAX; self.docs.len()];
+            for (place, slot) in self.by_name().iter().enumerate() {
+                rank[*slot as usize] = place as u32;
+            }
+            rank
+        })
+    }
+
     /// Removes a document; its postings are skipped from now on.
     pub fn remove(&mut self, course_id: i32) {
         if let Some(slot) = self.slots.remove(&course_id) {
+            self.name_rank.take();
             if let (Some(order), Some(doc)) =
                 (self.by_name.get_mut(), self.docs[slot as usize].as_ref())
             {

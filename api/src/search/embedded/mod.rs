@@ -177,6 +177,8 @@ impl SearchEngine for EmbeddedEngine {
                     IndexChange::Delete(id) => index.remove(id),
                 }
             }
+            // The writer, not the next search, renumbers the order by name.
+            index.name_ranks();
             Ok(())
         })
     }
@@ -212,7 +214,7 @@ impl SearchEngine for EmbeddedEngine {
             }
             // The order by name is made before the index serves.
             fresh = tokio::task::spawn_blocking(move || {
-                fresh.by_name();
+                fresh.name_ranks();
                 fresh
             })
             .await
@@ -260,8 +262,8 @@ fn by_name(index: &Index, selected: &Bits, window: usize) -> Vec<u32> {
             .take(window)
             .collect();
     }
-    let name = |slot: &u32| index.doc(*slot).map(|d| d.name_sort.as_str());
-    let compare = |a: &u32, b: &u32| name(a).cmp(&name(b)).then(a.cmp(b));
+    let rank = index.name_ranks();
+    let compare = |a: &u32, b: &u32| rank[*a as usize].cmp(&rank[*b as usize]);
     let mut slots: Vec<u32> = selected.iter().collect();
     if window < slots.len() {
         slots.select_nth_unstable_by(window - 1, compare);
@@ -286,14 +288,15 @@ fn ranked(
         Some(_) => query::score(index, words, selected),
         None => selected.iter().map(|slot| (slot, 0, 0.0)).collect(),
     };
-    // The sort key of each hit is computed once; only the requested
-    // window is fully sorted.
-    let mut hits: Vec<(u32, usize, f64, Option<chrono::NaiveDate>)> = scored
+    // The sort key of each hit is computed once, its name as the slot's
+    // place in the order by name; only the requested window is fully sorted.
+    let rank = index.name_ranks();
+    let mut hits: Vec<(u32, usize, f64, Option<chrono::NaiveDate>, u32)> = scored
         .into_iter()
         .filter_map(|(slot, matched, score)| {
-            let doc = index.doc(slot)?;
             let start = match order {
-                SearchOrder::StartDate => doc
+                SearchOrder::StartDate => index
+                    .doc(slot)?
                     .instances
                     .iter()
                     .filter(|i| matcher.instance(i))
@@ -301,17 +304,11 @@ fn ranked(
                     .min(),
                 _ => None,
             };
-            Some((slot, matched, score, start))
+            Some((slot, matched, score, start, rank[slot as usize]))
         })
         .collect();
-    let name = |slot: u32| {
-        index
-            .doc(slot)
-            .map(|d| d.name_sort.as_str())
-            .unwrap_or_default()
-    };
-    let compare = |a: &(u32, usize, f64, Option<chrono::NaiveDate>),
-                   b: &(u32, usize, f64, Option<chrono::NaiveDate>)| {
+    let compare = |a: &(u32, usize, f64, Option<chrono::NaiveDate>, u32),
+                   b: &(u32, usize, f64, Option<chrono::NaiveDate>, u32)| {
         match order {
             SearchOrder::Relevance => b.1.cmp(&a.1).then(b.2.total_cmp(&a.2)),
             SearchOrder::Name => std::cmp::Ordering::Equal,
@@ -322,8 +319,7 @@ fn ranked(
                 (None, None) => std::cmp::Ordering::Equal,
             },
         }
-        .then_with(|| name(a.0).cmp(name(b.0)))
-        .then(a.0.cmp(&b.0))
+        .then(a.4.cmp(&b.4))
     };
     let window = window.min(hits.len());
     if window == 0 {
@@ -334,7 +330,7 @@ fn ranked(
     }
     hits.sort_by(compare);
     hits.into_iter()
-        .map(|(slot, matched, score, _)| (slot, matched, score))
+        .map(|(slot, matched, score, _, _)| (slot, matched, score))
         .collect()
 }
 
