@@ -271,8 +271,17 @@ pub fn tally<'a, D: CourseFacts + 'a>(
     let mut found: HashMap<&str, u64> = HashMap::new();
     let mut providers: HashMap<i32, u64> = HashMap::new();
     let mut seen = Vec::new();
+    // An instance facet takes its values from the matching instances only,
+    // so a course none of whose instances match adds nothing anyway: its
+    // course filters are all there is to check first.
+    let instance_facet = is_instance_facet(facet);
     for doc in candidates {
-        if !m.matches(doc) {
+        let passes = if instance_facet {
+            m.course(doc)
+        } else {
+            m.matches(doc)
+        };
+        if !passes {
             continue;
         }
         if facet == Facet::Provider {
