@@ -622,12 +622,32 @@ async fn changes_take_effect(engine: &Arc<dyn SearchEngine>, f: &Fixture) {
     let first = f.docs[0].clone();
     let mut renamed = first.clone();
     renamed.name = Localized::fi("Zyxwvu-ainutlaatuinen kurssi");
+    renamed.name_sort = "zyxwvu-ainutlaatuinen kurssi".into();
     engine
-        .apply(vec![IndexChange::Upsert(Box::new(renamed))])
+        .apply(vec![IndexChange::Upsert(Box::new(renamed.clone()))])
         .await
         .unwrap();
     let found = search(engine, &request("zyxwvu", CourseFilter::default())).await;
     assert_eq!(f.ids(&found.hits), vec![first.external_id.clone()]);
+    // The order by name follows the new name, browsing and ranking alike.
+    for query in ["", "kurssi"] {
+        let mut by_name = request(query, CourseFilter::default());
+        by_name.order = SearchOrder::Name;
+        let listed = search(engine, &by_name).await;
+        assert!(listed.hits.iter().any(|h| h.course_id == first.course_id));
+        let names: Vec<&str> = listed
+            .hits
+            .iter()
+            .map(|h| match h.course_id == first.course_id {
+                true => renamed.name_sort.as_str(),
+                false => f.doc(h.course_id).name_sort.as_str(),
+            })
+            .collect();
+        assert!(
+            names.windows(2).all(|w| w[0] <= w[1]),
+            "{query:?}: the renamed course sorts by its new name: {names:?}"
+        );
+    }
     engine
         .apply(vec![IndexChange::Delete(first.course_id)])
         .await

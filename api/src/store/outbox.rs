@@ -147,7 +147,7 @@ impl Store {
         Ok(())
     }
 
-    /// How many changes wait, the oldest one's age in seconds, and the last error.
+    /// How many changes wait, how long the oldest one has waited, and the last error.
     pub async fn outbox_status(
         &self,
     ) -> Result<(u64, Option<chrono::TimeDelta>, Option<String>), StoreError> {

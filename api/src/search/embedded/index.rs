@@ -104,8 +104,8 @@ pub struct Index {
     /// Live slots by name (`name_sort`, then slot), made when first asked for.
     by_name: OnceLock<Vec<u32>>,
     /// Each slot's place in `by_name` (`u32::MAX` for empty slots), so that
-    /// ranking breaks ties on two integers rather than two names; made again
-    /// on the first ranking after a write.
+    /// ranking breaks ties on two integers rather than two names; dropped by
+    /// every write and made again when next asked for.
     name_rank: OnceLock<Vec<u32>>,
     pub slots: HashMap<i32, u32>,
     raw: HashMap<String, Vec<Posting>>,
