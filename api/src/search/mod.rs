@@ -7,6 +7,7 @@ pub mod filter;
 pub mod filter_string;
 pub mod meili;
 pub mod service;
+pub mod suggest;
 pub mod synonyms;
 
 use chrono::NaiveDate;

@@ -146,18 +146,10 @@ impl EmbeddedEngine {
                 SuggestionKind::Keyword | SuggestionKind::Municipality => true,
             }
         };
+        let course_id = |slot: u32| index.doc(slot).map(|d| d.course_id);
         index
             .suggestions
-            .complete(prefix, lang, limit, carries)
-            .into_iter()
-            .map(|mut s| {
-                s.course_id = s
-                    .course_id
-                    .and_then(|slot| index.doc(slot as u32))
-                    .map(|d| d.course_id);
-                s
-            })
-            .collect()
+            .complete(prefix, lang, limit, carries, course_id)
     }
 }
 

@@ -5,9 +5,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::index::edit_distance;
 use crate::domain::Lang;
 use crate::finnish::fold;
+use crate::search::suggest::{kind_rank, lang_bit, words, Ranked, Typed, ALL_LANGS};
 use crate::search::{SearchDocument, Suggestion, SuggestionKind};
 
 /// One suggestion text and who carries it.
@@ -30,31 +30,6 @@ pub struct Suggestions {
     words: BTreeMap<String, Vec<u32>>,
     /// Folded full text -> entries.
     texts: BTreeMap<String, Vec<u32>>,
-}
-
-fn kind_rank(kind: SuggestionKind) -> u8 {
-    match kind {
-        SuggestionKind::Course => 0,
-        SuggestionKind::Keyword => 1,
-        SuggestionKind::Provider => 2,
-        SuggestionKind::Municipality => 3,
-    }
-}
-
-fn lang_bit(lang: Lang) -> u8 {
-    match lang {
-        Lang::Fi => 1,
-        Lang::Sv => 2,
-        Lang::En => 4,
-    }
-}
-
-const ALL_LANGS: u8 = 7;
-
-fn words(folded: &str) -> impl Iterator<Item = &str> {
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
 }
 
 impl Suggestions {
@@ -109,49 +84,31 @@ impl Suggestions {
         }
     }
 
-    /// At most `limit` suggestions for `prefix` in `lang`: texts that start
-    /// with it first, then texts with a word that does, then (for five
-    /// letters or more) words one typo away; courses before keywords,
-    /// providers and municipalities; shorter texts first. `carries` tells
-    /// whether the live document in a slot shows the text in `lang`.
+    /// At most `limit` suggestions for `prefix` in `lang`, ranked as on
+    /// every engine (`search::suggest`). `carries` tells whether the live
+    /// document in a slot shows the text in `lang`; `course_id` names the
+    /// course in a slot.
     pub fn complete(
         &self,
         prefix: &str,
         lang: Lang,
         limit: usize,
         carries: impl Fn(u32, SuggestionKind, &str) -> bool,
+        course_id: impl Fn(u32) -> Option<i32>,
     ) -> Vec<Suggestion> {
-        let wanted = fold(prefix.trim());
-        if wanted.is_empty() {
+        let Some(typed) = Typed::new(prefix) else {
             return Vec::new();
-        }
-        let last_word = wanted.rsplit(' ').next().unwrap_or(&wanted).to_string();
-        let n = last_word.chars().count();
-        let typos = usize::from(n >= 5);
-        let near = |w: &str| {
-            let head: String = w.chars().take(n).collect();
-            edit_distance(&head, &last_word, typos) <= typos
         };
-        let rank = |folded: &str| -> Option<u8> {
-            if folded.starts_with(&wanted) {
-                return Some(0);
-            }
-            if words(folded).any(|w| w.starts_with(&wanted))
-                || folded.contains(&format!(" {wanted}"))
-            {
-                return Some(1);
-            }
-            (typos > 0 && words(folded).any(near)).then_some(2)
-        };
+        let wanted = &typed.wanted;
         let mut candidates: Vec<u32> = Vec::new();
         for (_, list) in self
             .texts
             .range(wanted.clone()..)
-            .take_while(|(t, _)| t.starts_with(&wanted))
+            .take_while(|(t, _)| t.starts_with(wanted.as_str()))
         {
             candidates.extend(list);
         }
-        match words(&wanted).next() {
+        match words(wanted).next() {
             Some(first) => {
                 for (_, list) in self
                     .words
@@ -163,40 +120,40 @@ impl Suggestions {
             }
             None => candidates.extend(0..self.entries.len() as u32),
         }
-        if typos > 0 {
-            for (_, list) in self.words.iter().filter(|(w, _)| near(w)) {
+        if typed.typos > 0 {
+            for (_, list) in self.words.iter().filter(|(w, _)| typed.near(w)) {
                 candidates.extend(list);
             }
         }
         candidates.sort_unstable();
         candidates.dedup();
         let bit = lang_bit(lang);
-        let mut found: Vec<(u8, u8, &Entry, i32)> = candidates
-            .into_iter()
-            .filter_map(|at| {
-                let e = &self.entries[at as usize];
-                if e.langs & bit == 0 {
-                    return None;
-                }
-                let r = rank(&e.folded)?;
-                let slot = e.slots.iter().find(|s| carries(**s, e.kind, &e.folded))?;
-                Some((r, kind_rank(e.kind), e, *slot as i32))
-            })
-            .collect();
-        found.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then(a.1.cmp(&b.1))
-                .then_with(|| a.2.text.len().cmp(&b.2.text.len()))
-                .then_with(|| a.2.text.cmp(&b.2.text))
-        });
-        found
-            .into_iter()
-            .take(limit)
-            .map(|(_, _, e, slot)| Suggestion {
-                text: e.text.clone(),
-                kind: e.kind,
-                course_id: (e.kind == SuggestionKind::Course).then_some(slot),
-            })
-            .collect()
+        let mut ranked = Ranked::default();
+        for at in candidates {
+            let e = &self.entries[at as usize];
+            if e.langs & bit == 0 {
+                continue;
+            }
+            let carriers = e.slots.iter().filter(|s| carries(**s, e.kind, &e.folded));
+            let course = match e.kind {
+                SuggestionKind::Course => match carriers.filter_map(|s| course_id(*s)).min() {
+                    Some(id) => Some(id),
+                    None => continue,
+                },
+                _ => match carriers.count() {
+                    0 => continue,
+                    _ => None,
+                },
+            };
+            ranked.offer(
+                &typed,
+                Suggestion {
+                    text: e.text.clone(),
+                    kind: e.kind,
+                    course_id: course,
+                },
+            );
+        }
+        ranked.best(limit)
     }
 }

@@ -63,6 +63,8 @@ pub struct MeiliDoc {
     pub lemmas: String,
     /// Analysed terms of the description.
     pub lemmas_description: String,
+    /// Suggestion texts, as facet values (`suggest::values`); hidden.
+    pub suggest: Vec<String>,
     pub provider_id: i32,
     pub fields: Vec<String>,
     pub education_type: Option<String>,
@@ -176,6 +178,7 @@ impl MeiliDoc {
             description_en: doc.description.en.clone(),
             lemmas,
             lemmas_description,
+            suggest: super::suggest::values(doc),
             provider_id: doc.provider_id,
             fields: doc.fields.clone(),
             education_type: doc.education_type.clone(),

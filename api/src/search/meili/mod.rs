@@ -44,7 +44,7 @@ pub const MAX_TOTAL_HITS: usize = 100_000;
 /// A build index left behind by a rebuild that stopped this long ago is removed.
 const STALE_BUILD: chrono::Duration = chrono::Duration::hours(24);
 /// Attributes returned with hits: everything but the analysed terms, which
-/// only the lemmatised queries search.
+/// only the lemmatised queries search, and the suggestion texts.
 const DISPLAYED: &[&str] = &[
     "id",
     "external_id",
@@ -82,6 +82,7 @@ const DISPLAYED: &[&str] = &[
 ];
 const FILTERABLE: &[&str] = &[
     "id",
+    suggest::ATTRIBUTE,
     "provider_id",
     "fields",
     "education_type",
@@ -453,7 +454,7 @@ mod tests {
             .unwrap()
             .keys()
             .map(String::as_str)
-            .filter(|k| !LEMMA_FIELDS.contains(k))
+            .filter(|k| !LEMMA_FIELDS.contains(k) && *k != suggest::ATTRIBUTE)
             .collect();
         attributes.sort();
         let mut displayed = DISPLAYED.to_vec();

@@ -59,18 +59,35 @@ pub struct QueryStrings {
 }
 
 impl QueryStrings {
-    /// The queries of `query`: as typed, its lemmas, its compounds split.
+    /// The queries of `query`: as typed, its analysed terms (Finnish lemmas
+    /// and compound parts, Swedish and English stems, as the documents'
+    /// analysed fields hold them and as the embedded engine reads a query),
+    /// its compounds split.
     pub fn of(query: &str) -> QueryStrings {
         let a = analyzer();
-        let mut lemmas = Vec::new();
-        let mut split = Vec::new();
+        let mut lemmas: Vec<String> = Vec::new();
+        let mut split: Vec<String> = Vec::new();
+        let add = |list: &mut Vec<String>, term: String| {
+            if !term.is_empty() && !list.contains(&term) {
+                list.push(term);
+            }
+        };
         for token in tokenize(query) {
             if is_stop_word(&token.text) {
                 continue;
             }
             let forms = a.word(&token.text);
-            lemmas.extend(forms.lemmas.into_iter().take(LEMMAS_PER_WORD));
-            split.extend(forms.split);
+            for lemma in forms.lemmas.into_iter().take(LEMMAS_PER_WORD) {
+                add(&mut lemmas, lemma);
+            }
+            for swedish in [true, false] {
+                for stem in a.stems(&token.text, swedish) {
+                    add(&mut lemmas, stem);
+                }
+            }
+            for part in forms.split {
+                add(&mut split, part);
+            }
         }
         QueryStrings {
             raw: query.trim().to_string(),
@@ -206,6 +223,17 @@ mod tests {
     fn an_empty_query_browses_with_the_raw_query_alone() {
         let strings = QueryStrings::of("   ");
         assert_eq!(strings, QueryStrings::default());
+    }
+
+    #[test]
+    fn swedish_and_english_words_are_stemmed_as_the_documents_are() {
+        let strings = QueryStrings::of("utbildningar");
+        let terms: Vec<&str> = strings.lemmas.split(' ').collect();
+        let swedish = analyzer().stems("utbildningar", true);
+        assert!(
+            swedish.iter().all(|s| terms.contains(&s.as_str())),
+            "{terms:?} has {swedish:?}"
+        );
     }
 
     #[test]
