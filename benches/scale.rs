@@ -184,8 +184,7 @@ async fn main() {
     let read_s = started.elapsed().as_secs_f64();
     let bulk_engine = EmbeddedEngine::new();
     let started = Instant::now();
-    bulk_engine
-        .rebuild(docs, &tarjotin_api::search::Unwatched)
+    tarjotin_api::search::rebuild_with(&bulk_engine, docs, &tarjotin_api::search::Unwatched)
         .await
         .expect("bulk load");
     let bulk_s = started.elapsed().as_secs_f64();

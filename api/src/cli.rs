@@ -236,32 +236,46 @@ pub async fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<i32> {
     }
 }
 
-/// `tarjotin reindex`: a fresh index swapped in, built here (Meilisearch) or
-/// by the running server that holds it (the embedded engine).
+/// `tarjotin reindex`: a fresh index swapped in. A running server (the one
+/// that leads, with several) is asked to build it; with none running, a
+/// Meilisearch index is built here, while an embedded one lives only in a
+/// server's memory and has nothing to rebuild.
 async fn reindex(settings: &Settings) -> anyhow::Result<i32> {
     let store = crate::app::open_store(settings).await?;
     crate::finnish::init(settings.analyzer)
         .map_err(|e| anyhow::anyhow!("TARJOTIN_ANALYZER=voikko: {e}"))?;
     let started = Instant::now();
-    let engine = crate::app::search_engine(settings).await?;
-    if engine.name() != "embedded" {
-        let search = SearchService::new(engine, store);
-        let bar = Bar::new();
-        bar.start("indexing", 0);
-        let n = search.rebuild(&bar).await?;
-        bar.finish();
-        println!(
-            "reindexed {n} courses into a fresh index and swapped it in, in {:.1} s",
-            started.elapsed().as_secs_f64()
-        );
-        return Ok(0);
-    }
+    let engine = crate::app::search_engine(settings)?;
     let n = crate::app::check_documents(&store).await?;
     println!("{n} search documents build without errors");
-    ask_the_server(&store, started).await
+    let Some(lead) = store.try_lead().await? else {
+        return ask_the_server(&store, started).await;
+    };
+    let crate::app::Engine::Meili { engine, master_key } = engine else {
+        println!(
+            "no server is running. The embedded engine keeps its index in the memory of the \
+             server, which builds it from the database when it starts: with no server running \
+             there is nothing to rebuild."
+        );
+        return Ok(0);
+    };
+    if let Some(master) = master_key {
+        engine.use_scoped_key(master.expose()).await?;
+    }
+    let search = SearchService::new(engine, store);
+    let bar = Bar::new();
+    bar.start("indexing", 0);
+    let n = search.rebuild(&bar).await?;
+    bar.finish();
+    drop(lead);
+    println!(
+        "reindexed {n} courses into a fresh index and swapped it in, in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(0)
 }
 
-/// Asks the running server to rebuild its embedded index and waits for it.
+/// Asks the running server to rebuild its index and waits for it.
 /// The server has `PICKUP` from the request to take it up (checking a large
 /// catalogue's documents before asking takes longer than that).
 async fn ask_the_server(store: &Store, started: Instant) -> anyhow::Result<i32> {

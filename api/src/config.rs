@@ -31,7 +31,14 @@ pub const KNOWN: &[(&str, &str)] = &[
         "MEILI_URL",
         "Meilisearch URL; unset for the embedded search engine",
     ),
-    ("MEILI_MASTER_KEY", "Meilisearch master key"),
+    (
+        "MEILI_MASTER_KEY",
+        "Meilisearch master key; the server makes a key limited to its indexes from it",
+    ),
+    (
+        "MEILI_API_KEY",
+        "a Meilisearch key for the server's indexes (instead of one made from the master key)",
+    ),
     (
         "TARJOTIN_MAX_QUERY_COST",
         "the highest static cost one request may have",
@@ -240,6 +247,7 @@ pub struct Settings {
     pub analyzer: AnalyzerMode,
     pub meili_url: Option<url::Url>,
     pub meili_master_key: Option<Secret>,
+    pub meili_api_key: Option<Secret>,
     /// The public endpoint: limits, rate limits, CORS, timeouts.
     pub http: HttpSettings,
 }
@@ -362,8 +370,16 @@ impl Settings {
                 needs: "MEILI_URL",
             });
         }
+        let meili_api_key = get("MEILI_API_KEY").map(Secret);
+        if meili_api_key.is_some() && meili_url.is_none() {
+            return Err(ConfigError::Incomplete {
+                key: "MEILI_API_KEY",
+                needs: "MEILI_URL",
+            });
+        }
         let http = http::parse(&get)?;
         Ok(Settings {
+            meili_api_key,
             http,
             database_url,
             data_dir,

@@ -8,7 +8,13 @@ use crate::config::{LogFormat, Settings};
 
 /// Installs the global subscriber.
 pub fn init(settings: &Settings) {
-    let filter = EnvFilter::try_new(&settings.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    // The Meilisearch client warns of every 404, which the engine's own
+    // checks (is there an index? a task?) expect; its errors still show.
+    let mut directives = settings.log.clone();
+    if !directives.contains("meilisearch_sdk") {
+        directives.push_str(",meilisearch_sdk=error");
+    }
+    let filter = EnvFilter::try_new(&directives).unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -13,8 +13,8 @@ use tarjotin_api::domain::{
     TimeOfDay, Visibility,
 };
 use tarjotin_api::search::{
-    Facet, Hit, IndexChange, SearchDocument, SearchEngine, SearchOrder, SearchRequest,
-    SearchResult, SuggestionKind, Unwatched,
+    rebuild_with, Facet, Hit, IndexChange, SearchDocument, SearchEngine, SearchOrder,
+    SearchRequest, SearchResult, SuggestionKind, Unwatched,
 };
 use tarjotin_api::store::{CourseOrder, OrderDirection, PageRequest};
 
@@ -705,7 +705,9 @@ async fn hostile_queries_are_just_words(engine: &Arc<dyn SearchEngine>) {
 /// Runs the suite against `engine`.
 pub async fn suite(engine: Arc<dyn SearchEngine>) {
     let f = Fixture::new().await;
-    engine.rebuild(f.docs.clone(), &Unwatched).await.unwrap();
+    rebuild_with(engine.as_ref(), f.docs.clone(), &Unwatched)
+        .await
+        .unwrap();
     assert_eq!(engine.count().await.unwrap(), f.docs.len() as u64);
     finnish_forms_find_their_courses(&engine, &f).await;
     filters_select_what_the_listing_does(&engine, &f).await;

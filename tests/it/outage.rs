@@ -12,8 +12,8 @@ use tarjotin_api::domain::{CourseFilter, Lang};
 use tarjotin_api::ingest::{parse_jsonld_line, FeedRecord};
 use tarjotin_api::search::service::SearchService;
 use tarjotin_api::search::{
-    IndexChange, RebuildProgress, SearchDocument, SearchEngine, SearchError, SearchOrder,
-    SearchRequest, SearchResult, Suggestion, SuggestionKind, Unwatched,
+    IndexBuild, IndexChange, SearchEngine, SearchError, SearchOrder, SearchRequest, SearchResult,
+    Suggestion, SuggestionKind, Unwatched,
 };
 use tarjotin_api::store::CatalogueWriter;
 
@@ -45,14 +45,10 @@ impl SearchEngine for Switchable {
             self.inner.apply(changes).await
         })
     }
-    fn rebuild<'a>(
-        &'a self,
-        docs: Vec<SearchDocument>,
-        progress: &'a dyn RebuildProgress,
-    ) -> BoxFuture<'a, Result<(), SearchError>> {
+    fn begin_rebuild(&self) -> BoxFuture<'_, Result<Box<dyn IndexBuild>, SearchError>> {
         Box::pin(async move {
             self.check()?;
-            self.inner.rebuild(docs, progress).await
+            self.inner.begin_rebuild().await
         })
     }
     fn search<'a>(

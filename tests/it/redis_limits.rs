@@ -90,6 +90,7 @@ async fn a_client_limited_by_one_server_is_limited_by_the_other() {
         let options = HttpOptions {
             settings: settings.clone(),
             limiter: Some(replica(&url, &prefix, config).await),
+            ..HttpOptions::default()
         };
         servers.push(Server::over(app.clone(), options));
     }

@@ -1,5 +1,5 @@
 //! Rebuilding the index while it serves: changes that raced with the
-//! rebuild are replayed on the fresh index, and a running server rebuilds
+//! rebuild (written after their page was read) are replayed on the fresh index, and a running server rebuilds
 //! its embedded index when `tarjotin reindex` asks it to.
 
 use std::sync::{Arc, Mutex};
@@ -11,8 +11,8 @@ use tarjotin_api::ingest::{parse_jsonld_line, FeedRecord};
 use tarjotin_api::search::embedded::EmbeddedEngine;
 use tarjotin_api::search::service::SearchService;
 use tarjotin_api::search::{
-    IndexChange, RebuildProgress, SearchDocument, SearchEngine, SearchError, SearchOrder,
-    SearchRequest, SearchResult, Suggestion,
+    IndexBuild, IndexChange, SearchDocument, SearchEngine, SearchError, SearchOrder, SearchRequest,
+    SearchResult, Suggestion,
 };
 use tarjotin_api::store::{CatalogueWriter, Store};
 
@@ -53,6 +53,36 @@ struct Racing {
     service: Mutex<Option<Arc<SearchService>>>,
 }
 
+/// The build of `Racing`: once the first page is in, the change is written
+/// and applied to the serving index.
+struct RacingBuild {
+    inner: Box<dyn IndexBuild>,
+    store: Store,
+    service: Arc<SearchService>,
+    raced: bool,
+}
+
+impl IndexBuild for RacingBuild {
+    fn add(&mut self, docs: Vec<SearchDocument>) -> BoxFuture<'_, Result<(), SearchError>> {
+        Box::pin(async move {
+            self.inner.add(docs).await?;
+            if !self.raced {
+                self.raced = true;
+                let mut course = first_course();
+                course.keywords = vec!["kilpajuoksu".into()];
+                self.store.upsert_course(&course).await.unwrap();
+                self.service.drain().await.unwrap();
+                assert_eq!(self.service.status().await.unwrap().pending, 0);
+            }
+            Ok(())
+        })
+    }
+
+    fn finish(self: Box<Self>) -> BoxFuture<'static, Result<(), SearchError>> {
+        self.inner.finish()
+    }
+}
+
 impl SearchEngine for Racing {
     fn name(&self) -> &'static str {
         "racing"
@@ -60,19 +90,15 @@ impl SearchEngine for Racing {
     fn apply(&self, changes: Vec<IndexChange>) -> BoxFuture<'_, Result<(), SearchError>> {
         self.inner.apply(changes)
     }
-    fn rebuild<'a>(
-        &'a self,
-        docs: Vec<SearchDocument>,
-        progress: &'a dyn RebuildProgress,
-    ) -> BoxFuture<'a, Result<(), SearchError>> {
+    fn begin_rebuild(&self) -> BoxFuture<'_, Result<Box<dyn IndexBuild>, SearchError>> {
         Box::pin(async move {
-            let mut course = first_course();
-            course.keywords = vec!["kilpajuoksu".into()];
-            self.store.upsert_course(&course).await.unwrap();
-            let service = self.service.lock().unwrap().clone().unwrap();
-            service.drain().await.unwrap();
-            assert_eq!(service.status().await.unwrap().pending, 0);
-            self.inner.rebuild(docs, progress).await
+            let build: Box<dyn IndexBuild> = Box::new(RacingBuild {
+                inner: self.inner.begin_rebuild().await?,
+                store: self.store.clone(),
+                service: self.service.lock().unwrap().clone().unwrap(),
+                raced: false,
+            });
+            Ok(build)
         })
     }
     fn search<'a>(

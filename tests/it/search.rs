@@ -284,11 +284,12 @@ impl tarjotin_api::search::SearchEngine for Unreachable {
     ) -> futures_util::future::BoxFuture<'_, Result<(), tarjotin_api::search::SearchError>> {
         Box::pin(async { Err(unreachable()) })
     }
-    fn rebuild<'a>(
-        &'a self,
-        _: Vec<tarjotin_api::search::SearchDocument>,
-        _: &'a dyn tarjotin_api::search::RebuildProgress,
-    ) -> futures_util::future::BoxFuture<'a, Result<(), tarjotin_api::search::SearchError>> {
+    fn begin_rebuild(
+        &self,
+    ) -> futures_util::future::BoxFuture<
+        '_,
+        Result<Box<dyn tarjotin_api::search::IndexBuild>, tarjotin_api::search::SearchError>,
+    > {
         Box::pin(async { Err(unreachable()) })
     }
     fn search<'a>(

@@ -6,6 +6,7 @@ mod compound;
 mod text;
 mod voikko;
 
+use sha2::Digest as _;
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -40,6 +41,23 @@ pub struct WordForms {
     /// (`englanninkurssi` → `englanti`, `kurssi`).
     pub split: Vec<String>,
 }
+
+/// The version of the analysis code: raise it with any change to how texts
+/// become index terms that the fingerprint samples might not show.
+pub const ANALYSIS_VERSION: u32 = 1;
+
+/// Texts whose analysis stands for the whole analyser in its fingerprint:
+/// inflected forms, compounds of two and three parts, hyphenated and
+/// coordinated compounds, Swedish and English.
+const FINGERPRINT_SAMPLES: &[&str] = &[
+    "lähihoitajaksi aikuiskoulutuksessa",
+    "lähihoitajakoulutus ammattitutkintoon",
+    "sosiaali- ja terveysalan perustutkinto",
+    "verkko-opetus työvoimakoulutus englanninkurssi",
+    "kokiksi kokeille tietojenkäsittelyn datanomi",
+    "närvårdarutbildning utbildningar kurser",
+    "evening courses for nurses training",
+];
 
 /// The analyser of this process.
 pub struct Analyzer {
@@ -170,6 +188,28 @@ impl Analyzer {
             }
         }
         out
+    }
+
+    /// What this analyser makes of a fixed sample of texts, with its backend
+    /// and `ANALYSIS_VERSION`: two processes with the same fingerprint index
+    /// alike. A new dictionary or analysis code that changes any sample's
+    /// terms changes it, so that an index built with the old one is rebuilt.
+    pub fn fingerprint(&self) -> String {
+        let mut text = format!("{ANALYSIS_VERSION}|{:?}", self.backend);
+        for sample in FINGERPRINT_SAMPLES {
+            text.push('|');
+            text.push_str(&self.finnish_terms(sample).join(" "));
+            for swedish in [true, false] {
+                text.push('|');
+                text.push_str(&self.stems(sample, swedish).join(" "));
+            }
+        }
+        for word in FINGERPRINT_SAMPLES.iter().flat_map(|s| s.split(' ')) {
+            text.push('|');
+            text.push_str(&self.word(word).split.join(" "));
+        }
+        let digest = sha2::Sha256::digest(text.as_bytes());
+        digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
     }
 
     /// Index terms of a Swedish or English text: Snowball stems.

@@ -172,6 +172,17 @@ async fn run(
     media: Media,
     params: Params,
 ) -> (HttpResponse, Option<String>) {
+    if !services.startup.is_database_ready() {
+        let refusal = Refusal {
+            headers: vec![("retry-after", "2".into())],
+            ..Refusal::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "NOT_READY",
+                format!("the service is starting: {}", services.startup.step()),
+            )
+        };
+        return (refuse(media, refusal, CostReport::default(), None), None);
+    }
     let Params {
         query,
         variables,

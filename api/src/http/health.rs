@@ -11,10 +11,23 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
-/// Ready when the database answers, the search engine answers and indexing
-/// lags no more than allowed; 503 otherwise. The Snowball fallback of the
-/// Finnish analyser is reported but does not make the service unready.
+/// Ready when the start has migrated the database and caught the index
+/// up, the database answers, the search engine answers and indexing lags no
+/// more than allowed; 503 otherwise, with the start's progress. The
+/// Snowball fallback of the Finnish analyser is reported but does not make
+/// the service unready.
 pub async fn readyz(services: web::Data<Services>) -> HttpResponse {
+    if !services.startup.is_database_ready() || services.startup.is_stopping() {
+        let step = if services.startup.is_stopping() {
+            "stopping".to_string()
+        } else {
+            services.startup.step()
+        };
+        return HttpResponse::ServiceUnavailable().json(serde_json::json!({
+            "status": "not ready",
+            "starting": { "step": step },
+        }));
+    }
     let database = services.store.ping().await;
     if let Err(e) = &database {
         tracing::warn!(error = %e, "database not ready");
@@ -35,10 +48,17 @@ pub async fn readyz(services: web::Data<Services>) -> HttpResponse {
     // The exact wait, not whole seconds: a change pending for 900.4 s is
     // past a limit of 900 s.
     let lag_ok = max_lag.is_none_or(|max| age <= max);
-    let ready = database.is_ok() && engine_ok && lag_ok;
+    let started = index.as_ref().is_some_and(|s| s.serving && s.caught_up);
+    let ready = database.is_ok() && engine_ok && lag_ok && started;
     let analyzer = analyzer();
     let body = serde_json::json!({
         "status": if ready { "ready" } else { "not ready" },
+        "starting": index.as_ref().and_then(|s| s.progress.as_ref()).map(|p| serde_json::json!({
+            "step": p.step,
+            "done": p.done,
+            "total": p.total,
+            "serving": index.as_ref().is_some_and(|s| s.serving),
+        })),
         "database": if database.is_ok() { "ok" } else { "unavailable" },
         "search": index.as_ref().map(|s| serde_json::json!({
             "engine": s.engine,

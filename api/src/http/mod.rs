@@ -11,6 +11,7 @@ mod media;
 mod params;
 mod refusal;
 mod request_id;
+mod startup;
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
@@ -32,11 +33,14 @@ use crate::search::service::SearchService;
 use crate::store::Store;
 
 pub use request_id::RequestId;
+pub use startup::Startup;
 
-/// How the endpoint behaves, and the rate limiter it uses (None: off).
+/// How the endpoint behaves, the rate limiter it uses (None: off) and the
+/// state of the start.
 pub struct HttpOptions {
     pub settings: HttpSettings,
     pub limiter: Option<Arc<RateLimiter>>,
+    pub startup: Arc<Startup>,
 }
 
 impl HttpOptions {
@@ -45,7 +49,11 @@ impl HttpOptions {
         let limiter = settings
             .rate_limit
             .map(|config| Arc::new(RateLimiter::local(config)));
-        HttpOptions { settings, limiter }
+        HttpOptions {
+            settings,
+            limiter,
+            startup: Arc::new(Startup::ready()),
+        }
     }
 }
 
@@ -66,6 +74,7 @@ pub struct Services {
     apq: PersistedQueries,
     metrics: Metrics,
     settings: HttpSettings,
+    startup: Arc<Startup>,
 }
 
 /// A bound, not yet awaited server and the address it listens on.
@@ -94,7 +103,11 @@ pub fn start_with(
     options: HttpOptions,
 ) -> std::io::Result<Running> {
     let addr = listener.local_addr()?;
-    let HttpOptions { settings, limiter } = options;
+    let HttpOptions {
+        settings,
+        limiter,
+        startup,
+    } = options;
     let shutdown = settings.shutdown_timeout;
     let services = web::Data::new(Services {
         gate: Gate::new(&schema, settings.limits),
@@ -105,6 +118,7 @@ pub fn start_with(
         search,
         limiter,
         settings,
+        startup,
     });
     let server = HttpServer::new(move || {
         App::new()

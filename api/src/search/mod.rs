@@ -124,6 +124,9 @@ pub enum SearchError {
     Unavailable(String),
     #[error("the search engine refused the request: {0}")]
     Rejected(String),
+    /// There is no index to answer from yet: the first build is under way.
+    #[error("the search index is being built: {0}")]
+    NotReady(String),
 }
 
 /// Sees how a rebuild goes.
@@ -139,22 +142,42 @@ impl RebuildProgress for Unwatched {
     fn indexed(&self, _done: usize, _total: usize) {}
 }
 
+/// What the serving index holds when a process starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexCheck {
+    /// Documents of this release's format: catching up from the outbox suffices.
+    Current,
+    /// No index, or one that does not outlive the process: build one.
+    Missing,
+    /// An index an earlier release (or other settings) built: build a
+    /// fresh one beside it and swap; it serves until then.
+    Outdated(String),
+    /// An index a later release built: serve it as it is and leave it to
+    /// that release, so that two versions during a rolling deploy do not
+    /// undo each other.
+    Newer(String),
+}
+
+/// A fresh index being filled; the serving index answers until `finish`
+/// swaps the fresh one in. Dropped unfinished, it is abandoned.
+pub trait IndexBuild: Send {
+    /// Adds documents to the fresh index.
+    fn add(&mut self, docs: Vec<SearchDocument>) -> BoxFuture<'_, Result<(), SearchError>>;
+    /// Waits until everything added is in, then swaps the fresh index in.
+    fn finish(self: Box<Self>) -> BoxFuture<'static, Result<(), SearchError>>;
+}
+
 /// A search engine.
 pub trait SearchEngine: Send + Sync {
     /// A short name for logs and readiness.
     fn name(&self) -> &'static str;
     /// Applies changes; returns once the engine has confirmed them.
     fn apply(&self, changes: Vec<IndexChange>) -> BoxFuture<'_, Result<(), SearchError>>;
-    /// Builds a fresh index of `docs` and swaps it in; the old one serves until then.
-    fn rebuild<'a>(
-        &'a self,
-        docs: Vec<SearchDocument>,
-        progress: &'a dyn RebuildProgress,
-    ) -> BoxFuture<'a, Result<(), SearchError>>;
-    /// True when the index outlives the process and holds documents of the
-    /// current format, so that a start need not rebuild it.
-    fn is_current(&self) -> BoxFuture<'_, Result<bool, SearchError>> {
-        Box::pin(async { Ok(false) })
+    /// Starts a fresh index beside the serving one.
+    fn begin_rebuild(&self) -> BoxFuture<'_, Result<Box<dyn IndexBuild>, SearchError>>;
+    /// What the serving index holds: whether a start must build one.
+    fn inspect(&self) -> BoxFuture<'_, Result<IndexCheck, SearchError>> {
+        Box::pin(async { Ok(IndexCheck::Missing) })
     }
     /// Searches.
     fn search<'a>(
@@ -170,4 +193,27 @@ pub trait SearchEngine: Send + Sync {
     ) -> BoxFuture<'a, Result<Vec<Suggestion>, SearchError>>;
     /// How many documents the index holds.
     fn count(&self) -> BoxFuture<'_, Result<u64, SearchError>>;
+}
+
+/// Builds a fresh index of `docs` and swaps it in (for tests and tools that
+/// hold every document already).
+pub async fn rebuild_with(
+    engine: &dyn SearchEngine,
+    docs: Vec<SearchDocument>,
+    progress: &dyn RebuildProgress,
+) -> Result<(), SearchError> {
+    let total = docs.len();
+    let mut build = engine.begin_rebuild().await?;
+    let mut rest = docs.into_iter();
+    let mut done = 0;
+    loop {
+        let chunk: Vec<SearchDocument> = rest.by_ref().take(1000).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        done += chunk.len();
+        build.add(chunk).await?;
+        progress.indexed(done, total);
+    }
+    build.finish().await
 }

@@ -1,18 +1,24 @@
 //! Keeps the engine in step with the database: a full rebuild at start when
 //! the index does not outlive the process (or is out of date), and on
 //! `tarjotin reindex`; then the outbox, applied in batches with retry and
-//! backoff; rows are marked applied only after the engine confirms.
+//! backoff; rows are marked applied only after the engine confirms. A
+//! rebuild walks the catalogue a page at a time, so that memory does not
+//! grow with its size, and swaps the fresh index in at the end.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use super::{IndexChange, RebuildProgress, SearchDocument, SearchEngine, SearchError, Unwatched};
+use super::{
+    IndexChange, IndexCheck, RebuildProgress, SearchDocument, SearchEngine, SearchError, Unwatched,
+};
 use crate::store::{Store, StoreError};
 
 /// Changes applied per batch.
-const BATCH: u64 = 500;
+const BATCH: u64 = 1000;
+/// Courses read from the database per page of a rebuild.
+const PAGE: u64 = 500;
 /// The longest wait between retries after failures.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// How often the worker looks at the outbox even when nobody kicks it.
@@ -36,6 +42,20 @@ pub struct IndexStatus {
     /// How long the oldest pending change has waited, exactly.
     pub oldest_pending: Option<chrono::TimeDelta>,
     pub last_error: Option<String>,
+    /// An index answers searches (false while the first one is built).
+    pub serving: bool,
+    /// The start's catch-up has finished.
+    pub caught_up: bool,
+    /// What the start is doing, while it is not caught up.
+    pub progress: Option<StartProgress>,
+}
+
+/// How far the start has come: what it does, and how much of it is done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartProgress {
+    pub step: String,
+    pub done: u64,
+    pub total: u64,
 }
 
 impl IndexStatus {
@@ -44,6 +64,9 @@ impl IndexStatus {
         self.oldest_pending.map(|age| age.num_seconds())
     }
 }
+
+/// The lead a worker checks before each round.
+pub type Fence = Arc<tokio::sync::Mutex<crate::store::Lead>>;
 
 /// The running outbox worker.
 pub struct Worker {
@@ -76,6 +99,30 @@ pub struct SearchService {
     store: Store,
     wake: Notify,
     last_error: Mutex<Option<String>>,
+    state: Mutex<State>,
+}
+
+/// Where this process's index stands.
+#[derive(Debug, Clone)]
+struct State {
+    serving: bool,
+    caught_up: bool,
+    progress: StartProgress,
+}
+
+/// Reports a rebuild's progress into the service's state, and on to a watcher.
+struct Reporting<'a> {
+    service: &'a SearchService,
+    step: &'static str,
+    watcher: &'a dyn RebuildProgress,
+}
+
+impl RebuildProgress for Reporting<'_> {
+    fn indexed(&self, done: usize, total: usize) {
+        self.service
+            .set_progress(self.step, done as u64, total as u64);
+        self.watcher.indexed(done, total);
+    }
 }
 
 fn documents(bundles: Vec<crate::store::CourseBundle>) -> Result<Vec<SearchDocument>, StoreError> {
@@ -86,13 +133,85 @@ fn documents(bundles: Vec<crate::store::CourseBundle>) -> Result<Vec<SearchDocum
 }
 
 impl SearchService {
-    /// A service over `engine`.
+    /// A service over `engine` whose index serves at once (tests, tools).
     pub fn new(engine: Arc<dyn SearchEngine>, store: Store) -> Arc<SearchService> {
+        SearchService::with_state(engine, store, true)
+    }
+
+    /// A service for a server that is starting: searches are refused with
+    /// `SearchError::NotReady` until `start` has an index that answers.
+    pub fn starting(engine: Arc<dyn SearchEngine>, store: Store) -> Arc<SearchService> {
+        SearchService::with_state(engine, store, false)
+    }
+
+    fn with_state(engine: Arc<dyn SearchEngine>, store: Store, ready: bool) -> Arc<SearchService> {
         Arc::new(SearchService {
             engine,
             store,
             wake: Notify::new(),
             last_error: Mutex::new(None),
+            state: Mutex::new(State {
+                serving: ready,
+                caught_up: ready,
+                progress: StartProgress {
+                    step: "waiting for the database".into(),
+                    done: 0,
+                    total: 0,
+                },
+            }),
+        })
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().expect("state lock")
+    }
+
+    /// Notes what the start is doing.
+    pub fn set_progress(&self, step: &str, done: u64, total: u64) {
+        let mut state = self.state();
+        state.progress = StartProgress {
+            step: step.to_string(),
+            done,
+            total,
+        };
+    }
+
+    /// Notes that an index answers searches.
+    pub fn set_serving(&self) {
+        self.state().serving = true;
+    }
+
+    /// In a process that does not lead: serves what the engine has, once
+    /// it has an index, and leaves indexing to the leading process. True
+    /// once serving.
+    pub async fn follow(&self) -> Result<bool, SearchError> {
+        match self.engine.inspect().await? {
+            IndexCheck::Missing => {
+                self.set_progress(
+                    "waiting for the leading process to build the search index",
+                    0,
+                    0,
+                );
+                Ok(false)
+            }
+            _ => {
+                let mut state = self.state();
+                state.serving = true;
+                state.caught_up = true;
+                Ok(true)
+            }
+        }
+    }
+
+    fn not_ready(&self) -> Option<SearchError> {
+        let state = self.state();
+        (!state.serving).then(|| {
+            let p = &state.progress;
+            SearchError::NotReady(if p.total > 0 {
+                format!("{} ({} of {} courses)", p.step, p.done, p.total)
+            } else {
+                p.step.clone()
+            })
         })
     }
 
@@ -107,6 +226,9 @@ impl SearchService {
         &self,
         request: &super::SearchRequest,
     ) -> Result<super::SearchResult, SearchError> {
+        if let Some(e) = self.not_ready() {
+            return Err(e);
+        }
         self.engine.search(request).await
     }
 
@@ -117,46 +239,85 @@ impl SearchService {
         lang: crate::domain::Lang,
         limit: usize,
     ) -> Result<Vec<super::Suggestion>, SearchError> {
+        if let Some(e) = self.not_ready() {
+            return Err(e);
+        }
         self.engine.suggest(prefix, lang, limit).await
     }
 
-    /// Rebuilds the whole index from the database and swaps it in. Changes
-    /// the snapshot saw are marked applied; later ones are replayed on the
-    /// fresh index, since a worker may have applied them to the old one only.
-    /// Returns the document count.
+    /// Rebuilds the whole index from the database, a page of courses at a
+    /// time, and swaps it in. The changes pending when it began are marked
+    /// applied (the pages read after that saw them); later ones stay
+    /// pending, and those applied meanwhile (to the index it replaced) are
+    /// replayed on the fresh one. Returns the document count.
     #[tracing::instrument(skip_all)]
     pub async fn rebuild(&self, progress: &dyn RebuildProgress) -> Result<usize, IndexError> {
+        let confirmable = self.store.pending_change_ids().await?;
         let seen = self.store.last_change_id().await?;
-        let docs = documents(self.store.course_bundles(None).await?)?;
-        let n = docs.len();
-        self.engine.rebuild(docs, progress).await?;
-        if let Some(id) = seen {
-            self.store.confirm_changes_up_to(id).await?;
+        let total = self.store.published_course_count().await? as usize;
+        let mut build = self.engine.begin_rebuild().await?;
+        let (mut after, mut done) = (0, 0);
+        loop {
+            let page = self.store.course_bundles_after(after, PAGE).await?;
+            let Some((last, _, _)) = page.last() else {
+                break;
+            };
+            after = last.id;
+            let docs = documents(page)?;
+            done += docs.len();
+            build.add(docs).await?;
+            progress.indexed(done, total.max(done));
         }
+        build.finish().await?;
+        self.store.confirm_changes(&confirmable).await?;
         let replayed = self.store.replay_changes_after(seen).await?;
         tracing::info!(
-            documents = n,
+            documents = done,
             replayed,
             engine = self.engine.name(),
             "search index rebuilt"
         );
         self.kick();
-        Ok(n)
+        Ok(done)
     }
 
-    /// Brings the index up to date at start: rebuilt when it does not
-    /// outlive the process or was built by another version, else caught up
-    /// from the outbox. Rebuild requests made while no server ran are served.
+    /// Brings the index up to date at start: rebuilt when there is none or
+    /// this release builds another format (beside the old one, which serves
+    /// meanwhile), else caught up from the outbox. An index that a later
+    /// release built is served as it is. Rebuild requests made while no
+    /// server ran are served. The progress shows in `status`.
     pub async fn start(&self) -> Result<(), IndexError> {
-        if self.engine.is_current().await? {
-            let applied = self.drain().await?;
-            tracing::info!(
-                applied,
-                engine = self.engine.name(),
-                "the search index is current; applied the pending changes"
-            );
-        } else {
-            self.rebuild(&Unwatched).await?;
+        self.set_progress("looking at the search index", 0, 0);
+        let check = self.engine.inspect().await?;
+        match &check {
+            IndexCheck::Current | IndexCheck::Newer(_) => {
+                self.set_serving();
+                if let IndexCheck::Newer(why) = &check {
+                    tracing::warn!(reason = %why, "the search index was built by a later release; serving it as it is");
+                }
+                let pending = self.store.outbox_status().await?.0;
+                self.set_progress("applying the pending changes", 0, pending);
+                let applied = self.drain().await?;
+                tracing::info!(
+                    applied,
+                    engine = self.engine.name(),
+                    "the search index is current; applied the pending changes"
+                );
+            }
+            IndexCheck::Missing | IndexCheck::Outdated(_) => {
+                if let IndexCheck::Outdated(why) = &check {
+                    // The old index answers while the new one is built.
+                    self.set_serving();
+                    tracing::info!(reason = %why, "building a fresh search index beside the serving one");
+                }
+                let reporting = Reporting {
+                    service: self,
+                    step: "building the search index",
+                    watcher: &Unwatched,
+                };
+                self.rebuild(&reporting).await?;
+                self.set_serving();
+            }
         }
         if let Some(id) = self.store.open_rebuild_request().await? {
             let documents = self.engine.count().await? as usize;
@@ -164,6 +325,7 @@ impl SearchService {
                 .finish_rebuild_requests(id, Ok(documents))
                 .await?;
         }
+        self.state().caught_up = true;
         Ok(())
     }
 
@@ -184,6 +346,17 @@ impl SearchService {
 
     /// Applies one batch of the outbox; returns how many changes it applied.
     pub async fn apply_pending(&self) -> Result<usize, IndexError> {
+        let applied = self.apply_batch().await?;
+        if applied > 0 {
+            let mut state = self.state();
+            if !state.caught_up {
+                state.progress.done += applied as u64;
+            }
+        }
+        Ok(applied)
+    }
+
+    async fn apply_batch(&self) -> Result<usize, IndexError> {
         let pending = self.store.pending_changes(BATCH).await?;
         if pending.is_empty() {
             return Ok(0);
@@ -238,10 +411,24 @@ impl SearchService {
     /// either way, since a change counts as applied only once the engine has
     /// confirmed it.
     pub fn spawn_worker(self: Arc<Self>) -> Worker {
+        self.spawn_fenced_worker(None)
+    }
+
+    /// The worker of the process that leads: before each round it checks
+    /// that it still holds the lead, and ends when it does not, so that a
+    /// process that lost the lead never writes to the index after another
+    /// took it over.
+    pub fn spawn_fenced_worker(self: Arc<Self>, lead: Option<Fence>) -> Worker {
         let (stop, mut stopped) = tokio::sync::watch::channel(false);
         let task = tokio::spawn(async move {
             let mut backoff = Duration::from_millis(250);
             while !*stopped.borrow() {
+                if let Some(lead) = &lead {
+                    if let Err(e) = lead.lock().await.check().await {
+                        tracing::warn!(error = %e, "lost the lead; the indexing worker stops");
+                        break;
+                    }
+                }
                 let round = async {
                     self.serve_rebuild_request().await?;
                     self.apply_pending().await
@@ -279,12 +466,16 @@ impl SearchService {
             .expect("lock")
             .clone()
             .or(stored_error);
+        let state = self.state().clone();
         Ok(IndexStatus {
             engine: self.engine.name(),
             documents: self.engine.count().await.ok(),
             pending,
             oldest_pending: oldest,
             last_error,
+            serving: state.serving,
+            caught_up: state.caught_up,
+            progress: (!state.caught_up).then_some(state.progress),
         })
     }
 }

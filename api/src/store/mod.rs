@@ -6,6 +6,7 @@ mod courses;
 mod edit;
 mod guidance;
 mod keys;
+mod lease;
 mod organisations;
 pub(crate) mod outbox;
 mod records;
@@ -26,6 +27,7 @@ pub use courses::{CourseOrder, CoursePage, OrderDirection, PageRequest};
 pub use edit::{Keep, ScheduleReport};
 pub use guidance::GuidanceFilter;
 pub use keys::{IdentifyError, Identity, KeyRow, NewKey};
+pub use lease::Lead;
 pub use outbox::{CourseBundle, PendingChange, RebuildRequest};
 pub use records::location_record;
 pub use rows::*;
@@ -58,6 +60,8 @@ pub type StatementObserver = Arc<dyn Fn(&str) + Send + Sync>;
 #[derive(Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    /// The URL, for the leader's connection of its own; never printed.
+    url: Arc<str>,
 }
 
 impl Store {
@@ -67,7 +71,22 @@ impl Store {
         url: &str,
         observer: Option<StatementObserver>,
     ) -> Result<Store, StoreError> {
+        Store::open(url, observer, false).await
+    }
+
+    /// A store whose connections open when first used: a server starts
+    /// and answers while the database is still away.
+    pub async fn connect_lazy(url: &str) -> Result<Store, StoreError> {
+        Store::open(url, None, true).await
+    }
+
+    async fn open(
+        url: &str,
+        observer: Option<StatementObserver>,
+        lazy: bool,
+    ) -> Result<Store, StoreError> {
         let mut options = ConnectOptions::new(url.to_string());
+        options.connect_lazy(lazy);
         options
             .sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
@@ -92,7 +111,10 @@ impl Store {
         if let Some(observer) = observer {
             db.set_metric_callback(move |info| observer(&info.statement.sql));
         }
-        Ok(Store { db })
+        Ok(Store {
+            db,
+            url: Arc::from(url),
+        })
     }
 
     /// Brings the schema up to date.

@@ -15,6 +15,9 @@ use entity::{course, organisation, search_outbox, search_rebuild};
 
 /// How long applied changes are kept for replays.
 const RETENTION: chrono::Duration = chrono::Duration::hours(24);
+/// Ids per statement when many rows are marked at once (well under the
+/// bound parameters SQLite and PostgreSQL take).
+const ID_CHUNK: usize = 10_000;
 
 /// A pending change, as the worker sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,28 +90,34 @@ impl Store {
             .collect())
     }
 
+    /// The ids of every change pending now, oldest first (a rebuild
+    /// confirms exactly these: a change that commits later is not in its
+    /// snapshot, whatever its id).
+    pub async fn pending_change_ids(&self) -> Result<Vec<i32>, StoreError> {
+        Ok(search_outbox::Entity::find()
+            .select_only()
+            .column(search_outbox::Column::Id)
+            .filter(search_outbox::Column::AppliedAt.is_null())
+            .order_by_asc(search_outbox::Column::Id)
+            .into_tuple::<i32>()
+            .all(self.db())
+            .await?)
+    }
+
     /// Marks changes the engine has confirmed, and purges those applied
     /// longer ago than the retention.
     pub async fn confirm_changes(&self, ids: &[i32]) -> Result<(), StoreError> {
         let now = Utc::now();
-        search_outbox::Entity::update_many()
-            .col_expr(search_outbox::Column::AppliedAt, Expr::value(now))
-            .filter(search_outbox::Column::Id.is_in(ids.to_vec()))
-            .exec(self.db())
-            .await?;
+        for chunk in ids.chunks(ID_CHUNK) {
+            search_outbox::Entity::update_many()
+                .col_expr(search_outbox::Column::AppliedAt, Expr::value(now))
+                .filter(search_outbox::Column::Id.is_in(chunk.to_vec()))
+                .filter(search_outbox::Column::AppliedAt.is_null())
+                .exec(self.db())
+                .await?;
+        }
         search_outbox::Entity::delete_many()
             .filter(search_outbox::Column::AppliedAt.lt(now - RETENTION))
-            .exec(self.db())
-            .await?;
-        Ok(())
-    }
-
-    /// Marks every pending change up to `id` applied (a rebuild saw them).
-    pub async fn confirm_changes_up_to(&self, id: i32) -> Result<(), StoreError> {
-        search_outbox::Entity::update_many()
-            .col_expr(search_outbox::Column::AppliedAt, Expr::value(Utc::now()))
-            .filter(search_outbox::Column::Id.lte(id))
-            .filter(search_outbox::Column::AppliedAt.is_null())
             .exec(self.db())
             .await?;
         Ok(())
@@ -269,14 +278,53 @@ impl Store {
             .await?;
         let mut out = Vec::with_capacity(courses.len());
         for chunk in courses.chunks(500) {
-            let ids: Vec<i32> = chunk.iter().map(|c| c.id).collect();
-            let mut instances = self.instances_of_courses(&ids).await?;
-            let provider_ids: Vec<i32> = chunk.iter().map(|c| c.provider_id).collect();
-            let providers = organisation::Entity::find()
-                .filter(organisation::Column::Id.is_in(provider_ids))
-                .all(self.db())
-                .await?;
-            for c in chunk {
+            out.extend(self.bundle(chunk).await?);
+        }
+        Ok(out)
+    }
+
+    /// At most `limit` published courses with ids above `after`, in id order,
+    /// with their instances and providers: a page of a walk over the whole
+    /// catalogue in bounded memory.
+    pub async fn course_bundles_after(
+        &self,
+        after: i32,
+        limit: u64,
+    ) -> Result<Vec<CourseBundle>, StoreError> {
+        let courses = course::Entity::find()
+            .filter(course::Column::State.eq("published"))
+            .filter(course::Column::Id.gt(after))
+            .order_by_asc(course::Column::Id)
+            .limit(limit)
+            .all(self.db())
+            .await?;
+        self.bundle(&courses).await
+    }
+
+    /// How many published courses there are.
+    pub async fn published_course_count(&self) -> Result<u64, StoreError> {
+        Ok(course::Entity::find()
+            .filter(course::Column::State.eq("published"))
+            .count(self.db())
+            .await?)
+    }
+
+    async fn bundle(&self, courses: &[CourseRow]) -> Result<Vec<CourseBundle>, StoreError> {
+        if courses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i32> = courses.iter().map(|c| c.id).collect();
+        let mut instances = self.instances_of_courses(&ids).await?;
+        let mut provider_ids: Vec<i32> = courses.iter().map(|c| c.provider_id).collect();
+        provider_ids.sort_unstable();
+        provider_ids.dedup();
+        let providers = organisation::Entity::find()
+            .filter(organisation::Column::Id.is_in(provider_ids))
+            .all(self.db())
+            .await?;
+        courses
+            .iter()
+            .map(|c| {
                 let provider = providers
                     .iter()
                     .find(|p| p.id == c.provider_id)
@@ -284,13 +332,12 @@ impl Store {
                     .ok_or_else(|| {
                         StoreError::Corrupt(format!("course {} has no provider", c.id))
                     })?;
-                out.push((
+                Ok((
                     c.clone(),
                     instances.remove(&c.id).unwrap_or_default(),
                     provider,
-                ));
-            }
-        }
-        Ok(out)
+                ))
+            })
+            .collect()
     }
 }

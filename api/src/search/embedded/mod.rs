@@ -23,14 +23,56 @@ use crate::finnish::fold;
 
 pub use index::edit_distance;
 
-/// Documents indexed between progress reports during a rebuild.
-const BUILD_CHUNK: usize = 1000;
-
 /// The in-memory engine.
 #[derive(Default)]
 pub struct EmbeddedEngine {
-    index: RwLock<Arc<RwLock<Index>>>,
+    index: Arc<RwLock<Arc<RwLock<Index>>>>,
     down: AtomicBool,
+}
+
+/// A fresh index built off the async threads, a batch at a time; the old
+/// index serves until the swap.
+struct Build {
+    serving: Arc<RwLock<Arc<RwLock<Index>>>>,
+    fresh: Option<Index>,
+}
+
+fn build_failed(e: tokio::task::JoinError) -> SearchError {
+    SearchError::Unavailable(format!("index build failed: {e}"))
+}
+
+impl IndexBuild for Build {
+    fn add(&mut self, docs: Vec<SearchDocument>) -> BoxFuture<'_, Result<(), SearchError>> {
+        Box::pin(async move {
+            let mut fresh = self.fresh.take().unwrap_or_default();
+            fresh = tokio::task::spawn_blocking(move || {
+                for doc in docs {
+                    fresh.upsert(doc);
+                }
+                fresh
+            })
+            .await
+            .map_err(build_failed)?;
+            self.fresh = Some(fresh);
+            Ok(())
+        })
+    }
+
+    fn finish(self: Box<Self>) -> BoxFuture<'static, Result<(), SearchError>> {
+        Box::pin(async move {
+            let Build { serving, fresh } = *self;
+            let mut fresh = fresh.unwrap_or_default();
+            // The order by name is made before the index serves.
+            fresh = tokio::task::spawn_blocking(move || {
+                fresh.name_ranks();
+                fresh
+            })
+            .await
+            .map_err(build_failed)?;
+            *serving.write().expect("index lock") = Arc::new(RwLock::new(fresh));
+            Ok(())
+        })
+    }
 }
 
 impl EmbeddedEngine {
@@ -175,44 +217,14 @@ impl SearchEngine for EmbeddedEngine {
         })
     }
 
-    fn rebuild<'a>(
-        &'a self,
-        docs: Vec<SearchDocument>,
-        progress: &'a dyn RebuildProgress,
-    ) -> BoxFuture<'a, Result<(), SearchError>> {
+    fn begin_rebuild(&self) -> BoxFuture<'_, Result<Box<dyn IndexBuild>, SearchError>> {
         Box::pin(async move {
             self.check()?;
-            // Built off the async threads, a chunk at a time so that the
-            // progress shows; the old index serves until the swap.
-            let total = docs.len();
-            let mut fresh = Index::default();
-            let mut rest = docs.into_iter();
-            let mut done = 0;
-            loop {
-                let chunk: Vec<SearchDocument> = rest.by_ref().take(BUILD_CHUNK).collect();
-                if chunk.is_empty() {
-                    break;
-                }
-                done += chunk.len();
-                fresh = tokio::task::spawn_blocking(move || {
-                    for doc in chunk {
-                        fresh.upsert(doc);
-                    }
-                    fresh
-                })
-                .await
-                .map_err(|e| SearchError::Unavailable(format!("index build failed: {e}")))?;
-                progress.indexed(done, total);
-            }
-            // The order by name is made before the index serves.
-            fresh = tokio::task::spawn_blocking(move || {
-                fresh.name_ranks();
-                fresh
-            })
-            .await
-            .map_err(|e| SearchError::Unavailable(format!("index build failed: {e}")))?;
-            *self.index.write().expect("index lock") = Arc::new(RwLock::new(fresh));
-            Ok(())
+            let build: Box<dyn IndexBuild> = Box::new(Build {
+                serving: self.index.clone(),
+                fresh: Some(Index::default()),
+            });
+            Ok(build)
         })
     }
 

@@ -104,7 +104,7 @@ async fn engine_page(
 ) -> Result<(Vec<Hit>, u64), SearchError> {
     let retrieve = page_attributes(request);
     let response = federated(
-        &engine.client,
+        &engine.client(),
         &engine.index(),
         strings,
         &Fetch {
@@ -139,7 +139,7 @@ pub async fn candidates(
     window: usize,
 ) -> Result<(Vec<MeiliHit<MeiliDoc>>, bool), SearchError> {
     let response = federated(
-        &engine.client,
+        &engine.client(),
         &engine.index(),
         strings,
         &Fetch {
@@ -222,7 +222,7 @@ async fn highlighted(
     let only = FilterBuilder::new().any_of("id", &ids).build();
     let retrieve = page_attributes(request);
     let response = federated(
-        &engine.client,
+        &engine.client(),
         &engine.index(),
         strings,
         &Fetch {

@@ -106,7 +106,7 @@ async fn count_group(
         FacetPlan::Engine => {
             let attributes: Vec<&str> = group.facets.iter().map(|f| attribute(*f)).collect();
             let response = federated(
-                &engine.client,
+                &engine.client(),
                 &engine.index(),
                 strings,
                 &Fetch::facets_only(group.filter.as_deref(), &attributes),

@@ -2,117 +2,47 @@
 //! course with the analysed terms in hidden fields; a federated multi-search
 //! combines the raw query, the lemmatised query and the compound split with
 //! weights (`query`); what the engine cannot answer exactly is checked here
-//! (`plan`, `answer`); facets are disjunctive and per course (`facets`).
+//! (`plan`, `answer`); facets are disjunctive and per course (`facets`);
+//! rebuilds fill a fresh index beside the serving one and swap (`build`).
 
 mod answer;
+mod build;
 mod document;
 mod facets;
+pub mod keys;
 mod plan;
 mod query;
+pub mod settings;
 mod suggest;
 
 use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
 use futures_util::future::BoxFuture;
-use meilisearch_sdk::client::{Client, SwapIndexes};
-use meilisearch_sdk::errors::Error as MeiliError;
+use meilisearch_sdk::client::Client;
+use meilisearch_sdk::errors::{Error as MeiliError, ErrorCode};
 use meilisearch_sdk::indexes::Index;
-use meilisearch_sdk::settings::{
-    FacetingSettings, PaginationSetting, Settings, TypoToleranceSettings,
-};
 use meilisearch_sdk::task_info::TaskInfo;
-use sha2::{Digest, Sha256};
 
 pub use document::{day_number, name_key, MeiliDoc};
 pub use plan::filter_expression;
 
 use super::*;
-use crate::finnish::{analyzer, STOP_WORDS};
-use query::{LEMMA_FIELDS, RAW_FIELDS};
 
 /// The index that serves searches, unless another is named.
 pub const DEFAULT_INDEX: &str = "tarjotin_courses";
 /// How long to wait for Meilisearch to finish a task.
 const TASK_TIMEOUT: Duration = Duration::from_secs(600);
-/// Documents sent in one request.
-const CHUNK: usize = 1000;
 /// The most values a facet distribution returns.
 pub const MAX_FACET_VALUES: usize = 5000;
 /// The deepest a search can page.
 pub const MAX_TOTAL_HITS: usize = 100_000;
-/// A build index left behind by a rebuild that stopped this long ago is removed.
-const STALE_BUILD: chrono::Duration = chrono::Duration::hours(24);
-/// Attributes returned with hits: everything but the analysed terms, which
-/// only the lemmatised queries search, and the suggestion texts.
-const DISPLAYED: &[&str] = &[
-    "id",
-    "external_id",
-    "name_fi",
-    "name_sv",
-    "name_en",
-    "keywords",
-    "credential_fi",
-    "credential_sv",
-    "credential_en",
-    "provider_name",
-    "places",
-    "times",
-    "description_fi",
-    "description_sv",
-    "description_en",
-    "provider_id",
-    "fields",
-    "education_type",
-    "audiences",
-    "municipalities",
-    "regions",
-    "modes",
-    "languages",
-    "funding",
-    "times_of_day",
-    "free",
-    "start_days",
-    "end_days",
-    "flexible_start",
-    "enrol_days",
-    "name_sort",
-    "first_start_day",
-    "instances",
-];
-const FILTERABLE: &[&str] = &[
-    "id",
-    suggest::ATTRIBUTE,
-    "provider_id",
-    "fields",
-    "education_type",
-    "audiences",
-    "municipalities",
-    "regions",
-    "modes",
-    "languages",
-    "funding",
-    "times_of_day",
-    "free",
-    "start_days",
-    "end_days",
-    "flexible_start",
-    "enrol_days",
-];
-/// Sort first, so that a sorted search is in that order; a search without
-/// `sort` ranks by relevance alone.
-const RANKING_RULES: &[&str] = &[
-    "sort",
-    "words",
-    "typo",
-    "proximity",
-    "attribute",
-    "exactness",
-];
 
 /// Meilisearch as a search engine.
 pub struct MeiliEngine {
-    client: Client,
+    url: String,
+    /// The client with the key in use; replaced once a scoped key is made.
+    client: std::sync::RwLock<Client>,
     uid: String,
 }
 
@@ -131,208 +61,116 @@ fn today() -> NaiveDate {
         .date_naive()
 }
 
+/// Waits for a task and turns its failure into an error.
+async fn wait(client: &Client, task: TaskInfo) -> Result<(), SearchError> {
+    let task = task
+        .wait_for_completion(client, Some(Duration::from_millis(50)), Some(TASK_TIMEOUT))
+        .await
+        .map_err(engine_error)?;
+    if task.is_failure() {
+        return Err(SearchError::Rejected(task.unwrap_failure().to_string()));
+    }
+    Ok(())
+}
+
+/// What the metadata index records of the serving index.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Meta {
+    id: String,
+    value: String,
+    #[serde(default)]
+    generation: u32,
+    #[serde(default)]
+    release: String,
+}
+
+/// Records that the serving index has this release's format.
+async fn write_format(client: &Client, meta_uid: &str) -> Result<(), SearchError> {
+    let meta = Meta {
+        id: "format".into(),
+        value: settings::format(),
+        generation: settings::GENERATION,
+        release: env!("CARGO_PKG_VERSION").into(),
+    };
+    let task = client
+        .index(meta_uid)
+        .add_or_replace(&[meta], Some("id"))
+        .await
+        .map_err(engine_error)?;
+    wait(client, task).await
+}
+
 impl MeiliEngine {
-    /// Connects and applies the index settings (idempotently).
-    pub async fn connect(url: &str, key: Option<&str>) -> Result<MeiliEngine, SearchError> {
-        MeiliEngine::connect_to_index(url, key, DEFAULT_INDEX).await
+    /// An engine over the default index. Nothing is sent until it is used:
+    /// a server starts while Meilisearch is down and catches up later.
+    pub fn new(url: &str, key: Option<&str>) -> Result<MeiliEngine, SearchError> {
+        MeiliEngine::over_index(url, key, DEFAULT_INDEX)
     }
 
-    /// Connects, serving searches from the index `uid`.
+    /// An engine serving searches from the index `uid` (and its builds and
+    /// metadata, `uid_build_*` and `uid_meta`).
+    pub fn over_index(url: &str, key: Option<&str>, uid: &str) -> Result<MeiliEngine, SearchError> {
+        let client = Client::new(url, key).map_err(|e| SearchError::Unavailable(e.to_string()))?;
+        Ok(MeiliEngine {
+            url: url.to_string(),
+            client: std::sync::RwLock::new(client),
+            uid: uid.to_string(),
+        })
+    }
+
+    /// The client with the key in use.
+    fn client(&self) -> Client {
+        self.client.read().expect("client lock").clone()
+    }
+
+    /// Works with a key limited to this engine's indexes, made from the
+    /// master key (or found, when this server made it before). True when
+    /// it was made now.
+    pub async fn use_scoped_key(&self, master_key: &str) -> Result<bool, SearchError> {
+        let (key, created) = keys::scoped_key(&self.url, master_key, &self.uid).await?;
+        let client = Client::new(&self.url, Some(key))
+            .map_err(|e| SearchError::Unavailable(e.to_string()))?;
+        *self.client.write().expect("client lock") = client;
+        Ok(created)
+    }
+
+    /// Connects to the index `uid`, checking that the server answers.
     pub async fn connect_to_index(
         url: &str,
         key: Option<&str>,
         uid: &str,
     ) -> Result<MeiliEngine, SearchError> {
-        let client = Client::new(url, key).map_err(|e| SearchError::Unavailable(e.to_string()))?;
-        client.health().await.map_err(engine_error)?;
-        let engine = MeiliEngine {
-            client,
-            uid: uid.to_string(),
-        };
-        engine.ensure_index(uid).await?;
+        let engine = MeiliEngine::over_index(url, key, uid)?;
+        engine.client().health().await.map_err(engine_error)?;
         Ok(engine)
+    }
+
+    /// The serving index's name.
+    pub fn uid(&self) -> &str {
+        &self.uid
     }
 
     /// The serving index.
     fn index(&self) -> Index {
-        self.client.index(&self.uid)
+        self.client().index(&self.uid)
     }
 
     fn meta_uid(&self) -> String {
         format!("{}_meta", self.uid)
     }
 
-    fn settings() -> Settings {
-        Settings::new()
-            .with_searchable_attributes(RAW_FIELDS.iter().chain(LEMMA_FIELDS))
-            .with_displayed_attributes(DISPLAYED)
-            .with_filterable_attributes(FILTERABLE)
-            .with_sortable_attributes(["name_sort", "first_start_day"])
-            .with_ranking_rules(RANKING_RULES)
-            .with_stop_words(STOP_WORDS)
-            .with_synonyms(synonyms::all().clone())
-            .with_typo_tolerance(TypoToleranceSettings {
-                // The analysed fields hold short part-words (ala, työ, oppi):
-                // typos there would match almost anything.
-                disable_on_attributes: Some(LEMMA_FIELDS.iter().map(|s| s.to_string()).collect()),
-                ..TypoToleranceSettings::default()
-            })
-            .with_faceting(FacetingSettings {
-                max_values_per_facet: MAX_FACET_VALUES,
-                sort_facet_values_by: None,
-            })
-            .with_pagination(PaginationSetting {
-                max_total_hits: MAX_TOTAL_HITS,
-            })
-    }
-
-    /// What the documents of an index were built with: the settings and the
-    /// Finnish analysis. A start with a different format rebuilds.
-    fn format() -> String {
-        // Through a Value, whose objects keep their keys sorted, so that the
-        // synonyms' map gives the same text in every process.
-        let settings = serde_json::to_value(Self::settings())
-            .expect("settings serialise")
-            .to_string();
-        let digest = Sha256::digest(format!("{settings}|{:?}", analyzer().backend()));
-        digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
-    }
-
-    async fn wait(&self, task: TaskInfo) -> Result<(), SearchError> {
-        let task = task
-            .wait_for_completion(
-                &self.client,
-                Some(Duration::from_millis(50)),
-                Some(TASK_TIMEOUT),
-            )
-            .await
-            .map_err(engine_error)?;
-        if task.is_failure() {
-            return Err(SearchError::Rejected(task.unwrap_failure().to_string()));
-        }
-        Ok(())
-    }
-
-    /// Creates the index `uid` if it is missing and applies the settings.
-    async fn ensure_index(&self, uid: &str) -> Result<Index, SearchError> {
-        match self.client.get_index(uid).await {
-            Ok(_) => {}
-            Err(MeiliError::Meilisearch(e))
-                if e.error_code == meilisearch_sdk::errors::ErrorCode::IndexNotFound =>
-            {
-                let task = self
-                    .client
-                    .create_index(uid, Some("id"))
-                    .await
-                    .map_err(engine_error)?;
-                self.wait(task).await?;
-            }
-            Err(e) => return Err(engine_error(e)),
-        }
-        let index = self.client.index(uid);
-        let task = index
-            .set_settings(&Self::settings())
-            .await
-            .map_err(engine_error)?;
-        self.wait(task).await?;
-        Ok(index)
-    }
-
-    async fn push(
-        &self,
-        index: &Index,
-        docs: &[SearchDocument],
-        progress: &dyn RebuildProgress,
-    ) -> Result<(), SearchError> {
-        let today = today();
-        let mut done = 0;
-        for chunk in docs.chunks(CHUNK) {
-            let batch: Vec<MeiliDoc> = chunk
-                .iter()
-                .map(|d| MeiliDoc::from_document(d, today))
-                .collect();
-            let task = index
-                .add_or_replace(&batch, Some("id"))
-                .await
-                .map_err(engine_error)?;
-            self.wait(task).await?;
-            done += chunk.len();
-            progress.indexed(done, docs.len());
-        }
-        Ok(())
-    }
-
-    /// Removes build indexes that rebuilds stopped without cleaning up.
-    async fn remove_stale_builds(&self) -> Result<(), SearchError> {
-        let prefix = format!("{}_build_", self.uid);
-        let mut query = meilisearch_sdk::indexes::IndexesQuery::new(&self.client);
-        query.with_limit(1000);
-        let indexes = self
-            .client
-            .list_all_indexes_with(&query)
-            .await
-            .map_err(engine_error)?;
-        let cutoff = (Utc::now() - STALE_BUILD).timestamp_millis();
-        for index in indexes.results {
-            let started = index
-                .uid
-                .strip_prefix(&prefix)
-                .and_then(|ms| ms.parse::<i64>().ok());
-            if started.is_some_and(|ms| ms < cutoff) {
-                tracing::info!(index = %index.uid, "removing a build index a stopped rebuild left");
-                let task = self
-                    .client
-                    .delete_index(&index.uid)
-                    .await
-                    .map_err(engine_error)?;
-                self.wait(task).await?;
-            }
-        }
-        Ok(())
-    }
-
-    async fn write_format(&self) -> Result<(), SearchError> {
-        let meta = self.ensure_meta().await?;
-        let doc = serde_json::json!({ "id": "format", "value": Self::format() });
-        let task = meta
-            .add_or_replace(&[doc], Some("id"))
-            .await
-            .map_err(engine_error)?;
-        self.wait(task).await
-    }
-
-    async fn ensure_meta(&self) -> Result<Index, SearchError> {
-        let uid = self.meta_uid();
-        if let Err(MeiliError::Meilisearch(e)) = self.client.get_index(&uid).await {
-            if e.error_code == meilisearch_sdk::errors::ErrorCode::IndexNotFound {
-                let task = self
-                    .client
-                    .create_index(&uid, Some("id"))
-                    .await
-                    .map_err(engine_error)?;
-                self.wait(task).await?;
-            }
-        }
-        Ok(self.client.index(uid))
-    }
-
-    async fn stored_format(&self) -> Result<Option<String>, SearchError> {
-        #[derive(serde::Deserialize)]
-        struct Format {
-            value: String,
-        }
+    async fn stored_meta(&self) -> Result<Option<Meta>, SearchError> {
         match self
-            .client
+            .client()
             .index(self.meta_uid())
-            .get_document::<Format>("format")
+            .get_document::<Meta>("format")
             .await
         {
-            Ok(f) => Ok(Some(f.value)),
+            Ok(meta) => Ok(Some(meta)),
             Err(MeiliError::Meilisearch(e))
                 if matches!(
                     e.error_code,
-                    meilisearch_sdk::errors::ErrorCode::IndexNotFound
-                        | meilisearch_sdk::errors::ErrorCode::DocumentNotFound
+                    ErrorCode::IndexNotFound | ErrorCode::DocumentNotFound
                 ) =>
             {
                 Ok(None)
@@ -341,11 +179,23 @@ impl MeiliEngine {
         }
     }
 
+    /// The live index's settings as the engine gives them; None without one.
+    async fn live_settings(&self) -> Result<Option<serde_json::Value>, SearchError> {
+        match self.index().get_settings().await {
+            Ok(s) => Ok(Some(serde_json::to_value(s).map_err(|e| {
+                SearchError::Rejected(format!("unreadable index settings: {e}"))
+            })?)),
+            Err(MeiliError::Meilisearch(e)) if e.error_code == ErrorCode::IndexNotFound => Ok(None),
+            Err(e) => Err(engine_error(e)),
+        }
+    }
+
     /// Deletes the serving index and its companions (for tests on a shared server).
     pub async fn delete_everything(&self) -> Result<(), SearchError> {
+        let client = self.client();
         for uid in [self.uid.clone(), self.meta_uid()] {
-            if let Ok(task) = self.client.delete_index(&uid).await {
-                self.wait(task).await?;
+            if let Ok(task) = client.delete_index(&uid).await {
+                wait(&client, task).await?;
             }
         }
         Ok(())
@@ -373,48 +223,68 @@ impl SearchEngine for MeiliEngine {
                     .delete_documents(&deletes)
                     .await
                     .map_err(engine_error)?;
-                self.wait(task).await?;
+                wait(&index.client, task).await?;
             }
-            self.push(&index, &upserts, &Unwatched).await
+            if upserts.is_empty() {
+                return Ok(());
+            }
+            let day = today();
+            let batch = tokio::task::spawn_blocking(move || {
+                upserts
+                    .iter()
+                    .map(|d| MeiliDoc::from_document(d, day))
+                    .collect::<Vec<MeiliDoc>>()
+            })
+            .await
+            .map_err(|e| SearchError::Unavailable(format!("building documents failed: {e}")))?;
+            let task = index
+                .add_or_replace(&batch, Some("id"))
+                .await
+                .map_err(engine_error)?;
+            wait(&index.client, task).await
         })
     }
 
-    fn rebuild<'a>(
-        &'a self,
-        docs: Vec<SearchDocument>,
-        progress: &'a dyn RebuildProgress,
-    ) -> BoxFuture<'a, Result<(), SearchError>> {
+    fn begin_rebuild(&self) -> BoxFuture<'_, Result<Box<dyn IndexBuild>, SearchError>> {
         Box::pin(async move {
-            self.remove_stale_builds().await?;
-            let fresh = format!("{}_build_{}", self.uid, Utc::now().timestamp_millis());
-            let index = self.ensure_index(&fresh).await?;
-            self.push(&index, &docs, progress).await?;
-            self.ensure_index(&self.uid).await?;
-            let swap = SwapIndexes {
-                indexes: (self.uid.clone(), fresh.clone()),
-                rename: None,
+            let build: Box<dyn IndexBuild> = Box::new(self.start_build().await?);
+            Ok(build)
+        })
+    }
+
+    fn inspect(&self) -> BoxFuture<'_, Result<IndexCheck, SearchError>> {
+        Box::pin(async move {
+            self.client().health().await.map_err(engine_error)?;
+            let Some(live) = self.live_settings().await? else {
+                return Ok(IndexCheck::Missing);
             };
-            let task = self
-                .client
-                .swap_indexes([&swap])
-                .await
-                .map_err(engine_error)?;
-            self.wait(task).await?;
-            // After the swap the build name holds the old documents.
-            let task = self
-                .client
-                .delete_index(&fresh)
-                .await
-                .map_err(engine_error)?;
-            self.wait(task).await?;
-            self.write_format().await
-        })
-    }
-
-    fn is_current(&self) -> BoxFuture<'_, Result<bool, SearchError>> {
-        Box::pin(async move {
-            let stored = self.stored_format().await?;
-            Ok(stored.as_deref() == Some(Self::format().as_str()) && self.count().await? > 0)
+            let Some(meta) = self.stored_meta().await? else {
+                return Ok(IndexCheck::Outdated(
+                    "the serving index records no format".into(),
+                ));
+            };
+            if meta.generation > settings::GENERATION {
+                return Ok(IndexCheck::Newer(format!(
+                    "the serving index is of generation {} (release {}); this release builds generation {}",
+                    meta.generation,
+                    meta.release,
+                    settings::GENERATION
+                )));
+            }
+            if meta.value != settings::format() {
+                return Ok(IndexCheck::Outdated(format!(
+                    "the serving index has format {} of generation {}; this release builds {}",
+                    meta.value,
+                    meta.generation,
+                    settings::format()
+                )));
+            }
+            if let Some(setting) = settings::differs(&live) {
+                return Ok(IndexCheck::Outdated(format!(
+                    "the serving index's setting {setting} is not this release's"
+                )));
+            }
+            Ok(IndexCheck::Current)
         })
     }
 
@@ -436,18 +306,25 @@ impl SearchEngine for MeiliEngine {
 
     fn count(&self) -> BoxFuture<'_, Result<u64, SearchError>> {
         Box::pin(async move {
-            let stats = self.index().get_stats().await.map_err(engine_error)?;
-            Ok(stats.number_of_documents as u64)
+            match self.index().get_stats().await {
+                Ok(stats) => Ok(stats.number_of_documents as u64),
+                Err(MeiliError::Meilisearch(e)) if e.error_code == ErrorCode::IndexNotFound => {
+                    Ok(0)
+                }
+                Err(e) => Err(engine_error(e)),
+            }
         })
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::settings::{DISPLAYED, FILTERABLE};
     use super::*;
+    use query::{LEMMA_FIELDS, RAW_FIELDS};
 
     #[test]
-    fn every_document_attribute_but_the_analysed_terms_is_displayed() {
+    fn every_document_attribute_but_the_hidden_ones_is_displayed() {
         let doc = serde_json::to_value(MeiliDoc::default()).unwrap();
         let mut attributes: Vec<&str> = doc
             .as_object()
@@ -463,32 +340,5 @@ mod tests {
         for attr in FILTERABLE.iter().chain(RAW_FIELDS) {
             assert!(doc.get(*attr).is_some(), "{attr} is a document attribute");
         }
-    }
-
-    #[test]
-    fn the_format_is_the_same_in_every_process() {
-        assert_eq!(MeiliEngine::format(), MeiliEngine::format());
-        let settings = serde_json::to_value(MeiliEngine::settings()).unwrap();
-        let text = settings.to_string();
-        let reparsed: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(reparsed.to_string(), text, "keys come out sorted");
-    }
-
-    #[test]
-    fn settings_name_the_attributes_in_meilisearchs_own_terms() {
-        let settings = serde_json::to_value(MeiliEngine::settings()).unwrap();
-        assert_eq!(settings["rankingRules"][0], "sort");
-        assert_eq!(settings["searchableAttributes"][0], "name_fi");
-        assert_eq!(
-            settings["typoTolerance"]["disableOnAttributes"],
-            serde_json::json!(["lemmas", "lemmas_description"])
-        );
-        assert_eq!(settings["pagination"]["maxTotalHits"], MAX_TOTAL_HITS);
-        assert_eq!(settings["faceting"]["maxValuesPerFacet"], MAX_FACET_VALUES);
-        assert!(settings["displayedAttributes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|a| a != "lemmas"));
     }
 }
