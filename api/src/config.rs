@@ -36,6 +36,10 @@ pub const KNOWN: &[(&str, &str)] = &[
         "Meilisearch master key; the server makes a key limited to its indexes from it",
     ),
     (
+        "TARJOTIN_MEILI_INDEX",
+        "the Meilisearch index that serves searches (its builds and metadata share the name)",
+    ),
+    (
         "MEILI_API_KEY",
         "a Meilisearch key for the server's indexes (instead of one made from the master key)",
     ),
@@ -248,6 +252,8 @@ pub struct Settings {
     pub meili_url: Option<url::Url>,
     pub meili_master_key: Option<Secret>,
     pub meili_api_key: Option<Secret>,
+    /// The serving Meilisearch index's name.
+    pub meili_index: String,
     /// The public endpoint: limits, rate limits, CORS, timeouts.
     pub http: HttpSettings,
 }
@@ -377,9 +383,22 @@ impl Settings {
                 needs: "MEILI_URL",
             });
         }
+        let meili_index = get("TARJOTIN_MEILI_INDEX").unwrap_or_else(|| "tarjotin_courses".into());
+        let index_ok = meili_index.len() <= 60
+            && meili_index
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !index_ok {
+            return Err(ConfigError::Invalid {
+                key: "TARJOTIN_MEILI_INDEX",
+                value: meili_index,
+                expected: "at most 60 letters a-z, A-Z, digits, - and _".into(),
+            });
+        }
         let http = http::parse(&get)?;
         Ok(Settings {
             meili_api_key,
+            meili_index,
             http,
             database_url,
             data_dir,

@@ -15,6 +15,8 @@ pub struct Model {
     pub last_error: Option<String>,
     /// When the engine confirmed the change; None while it is pending.
     pub applied_at: Option<DateTimeUtc>,
+    /// The process that applied it (`host:pid:tag`).
+    pub applied_by: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ mod m20261201_000003_search_rebuilds;
 mod m20261202_000004_partner_api;
 mod m20261202_000005_key_rate_limit;
 mod m20261202_000006_course_type_index;
+mod m20261203_000007_outbox_applied_by;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000004_partner_api::Migration),
             Box::new(m20261202_000005_key_rate_limit::Migration),
             Box::new(m20261202_000006_course_type_index::Migration),
+            Box::new(m20261203_000007_outbox_applied_by::Migration),
         ]
     }
 }

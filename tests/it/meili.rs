@@ -67,10 +67,14 @@ impl Drop for Proxy {
     }
 }
 
-/// A Meilisearch engine on an index of this test's own.
+/// A Meilisearch engine on an index of this test's own, working with a key
+/// limited to that index as the server does.
 pub struct TestMeili {
     pub engine: Arc<MeiliEngine>,
     pub proxy: Proxy,
+    /// The server's URL and master key, for a test's own calls.
+    pub url: String,
+    pub master_key: Option<String>,
 }
 
 impl TestMeili {
@@ -99,15 +103,63 @@ impl TestMeili {
         let engine = MeiliEngine::connect_to_index(&proxy.url, key.as_deref(), &uid)
             .await
             .expect("connect to MEILI_URL");
+        if let Some(master) = &key {
+            engine
+                .use_scoped_key(master)
+                .await
+                .expect("make a key limited to the test's index");
+        }
         Some(TestMeili {
             engine: Arc::new(engine),
             proxy,
+            url,
+            master_key: key,
         })
     }
 
-    /// Removes the test's indexes.
+    /// A request to the server with the master key (for what a test sets up
+    /// behind the engine's back).
+    pub fn admin(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let request = reqwest::Client::new().request(method, format!("{}{path}", self.url));
+        match &self.master_key {
+            Some(key) => request.bearer_auth(key),
+            None => request,
+        }
+    }
+
+    /// Waits for every task of the server to finish.
+    pub async fn settle(&self) {
+        loop {
+            let tasks: serde_json::Value = self
+                .admin(
+                    reqwest::Method::GET,
+                    "/tasks?statuses=enqueued,processing&limit=1",
+                )
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if tasks["total"].as_u64() == Some(0) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Removes the test's indexes and key.
     pub async fn finish(self) {
         self.proxy.set_available(true);
         self.engine.delete_everything().await.unwrap();
+        if let Some(master) = &self.master_key {
+            tarjotin_api::search::meili::keys::remove_scoped_key(
+                &self.url,
+                master,
+                self.engine.uid(),
+            )
+            .await
+            .unwrap();
+        }
     }
 }

@@ -226,7 +226,7 @@ pub fn search_engine(settings: &Settings) -> anyhow::Result<Engine> {
         (None, Some(master)) => (Some(master.expose()), Some(master.clone())),
         (None, None) => (None, None),
     };
-    let engine = MeiliEngine::new(url.as_str(), key)
+    let engine = MeiliEngine::over_index(url.as_str(), key, &settings.meili_index)
         .map_err(|e| anyhow::anyhow!("MEILI_URL={}: {e}", crate::config::redact(url.as_str())))?;
     Ok(Engine::Meili {
         engine: Arc::new(engine),

@@ -19,6 +19,8 @@ pub mod code {
     pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
     /// The search engine cannot be reached right now; try again shortly.
     pub const SEARCH_UNAVAILABLE: &str = "SEARCH_UNAVAILABLE";
+    /// The server has just started and is building its first search index.
+    pub const SEARCH_NOT_READY: &str = "SEARCH_NOT_READY";
 }
 
 /// A client mistake in `field`.
@@ -57,6 +59,10 @@ pub fn search_failed(e: crate::search::SearchError) -> async_graphql::Error {
             )
             .extend_with(|_, e| e.set("code", code::SEARCH_UNAVAILABLE))
         }
+        crate::search::SearchError::NotReady(state) => async_graphql::Error::new(format!(
+            "search is not ready yet: {state}; try again shortly"
+        ))
+        .extend_with(|_, e| e.set("code", code::SEARCH_NOT_READY)),
         other => internal(other),
     }
 }

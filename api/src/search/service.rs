@@ -100,6 +100,19 @@ pub struct SearchService {
     wake: Notify,
     last_error: Mutex<Option<String>>,
     state: Mutex<State>,
+    /// This process, as the outbox records who applied a change.
+    instance: String,
+}
+
+/// `host:pid:tag`: which process this is, in the outbox and the logs.
+fn instance_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "host".into());
+    let mut tag = [0u8; 3];
+    let _ = getrandom::fill(&mut tag);
+    let tag: String = tag.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{host}:{}:{tag}", std::process::id())
 }
 
 /// Where this process's index stands.
@@ -150,6 +163,7 @@ impl SearchService {
             store,
             wake: Notify::new(),
             last_error: Mutex::new(None),
+            instance: instance_name(),
             state: Mutex::new(State {
                 serving: ready,
                 caught_up: ready,
@@ -269,7 +283,9 @@ impl SearchService {
             progress.indexed(done, total.max(done));
         }
         build.finish().await?;
-        self.store.confirm_changes(&confirmable).await?;
+        self.store
+            .confirm_changes(&confirmable, &self.instance)
+            .await?;
         let replayed = self.store.replay_changes_after(seen).await?;
         tracing::info!(
             documents = done,
@@ -375,7 +391,16 @@ impl SearchService {
         let ids: Vec<i32> = pending.iter().map(|p| p.id).collect();
         match self.engine.apply(changes).await {
             Ok(()) => {
-                self.store.confirm_changes(&ids).await?;
+                let marked = self.store.confirm_changes(&ids, &self.instance).await?;
+                if marked < ids.len() as u64 {
+                    // Another process applied them first: it should not,
+                    // while this one leads.
+                    tracing::warn!(
+                        changes = ids.len(),
+                        marked,
+                        "some changes were already marked applied"
+                    );
+                }
                 *self.last_error.lock().expect("lock") = None;
                 Ok(ids.len())
             }

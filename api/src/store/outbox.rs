@@ -104,23 +104,27 @@ impl Store {
             .await?)
     }
 
-    /// Marks changes the engine has confirmed, and purges those applied
-    /// longer ago than the retention.
-    pub async fn confirm_changes(&self, ids: &[i32]) -> Result<(), StoreError> {
+    /// Marks changes the engine has confirmed as applied by `by`, and
+    /// purges those applied longer ago than the retention. A change already
+    /// marked keeps its mark; returns how many were marked now.
+    pub async fn confirm_changes(&self, ids: &[i32], by: &str) -> Result<u64, StoreError> {
         let now = Utc::now();
+        let mut marked = 0;
         for chunk in ids.chunks(ID_CHUNK) {
-            search_outbox::Entity::update_many()
+            marked += search_outbox::Entity::update_many()
                 .col_expr(search_outbox::Column::AppliedAt, Expr::value(now))
+                .col_expr(search_outbox::Column::AppliedBy, Expr::value(by))
                 .filter(search_outbox::Column::Id.is_in(chunk.to_vec()))
                 .filter(search_outbox::Column::AppliedAt.is_null())
                 .exec(self.db())
-                .await?;
+                .await?
+                .rows_affected;
         }
         search_outbox::Entity::delete_many()
             .filter(search_outbox::Column::AppliedAt.lt(now - RETENTION))
             .exec(self.db())
             .await?;
-        Ok(())
+        Ok(marked)
     }
 
     /// Makes every change after `id` pending again, applied or not: a rebuild
@@ -131,6 +135,10 @@ impl Store {
             .col_expr(
                 search_outbox::Column::AppliedAt,
                 Expr::value(Option::<chrono::DateTime<Utc>>::None),
+            )
+            .col_expr(
+                search_outbox::Column::AppliedBy,
+                Expr::value(Option::<String>::None),
             )
             .filter(search_outbox::Column::AppliedAt.is_not_null());
         if let Some(id) = id {
@@ -175,6 +183,19 @@ impl Store {
             .await?
             .and_then(|r| r.last_error);
         Ok((count, age, error))
+    }
+
+    /// Every change kept, by id, with the process that applied it (None
+    /// while pending).
+    pub async fn outbox_applied_by(&self) -> Result<Vec<(i32, Option<String>)>, StoreError> {
+        Ok(search_outbox::Entity::find()
+            .select_only()
+            .column(search_outbox::Column::Id)
+            .column(search_outbox::Column::AppliedBy)
+            .order_by_asc(search_outbox::Column::Id)
+            .into_tuple::<(i32, Option<String>)>()
+            .all(self.db())
+            .await?)
     }
 
     /// The newest outbox id, if any.

@@ -44,6 +44,9 @@ pub struct MeiliEngine {
     /// The client with the key in use; replaced once a scoped key is made.
     client: std::sync::RwLock<Client>,
     uid: String,
+    /// The serving index is of a later generation and this release has not
+    /// yet noted that it writes into it.
+    in_newer: std::sync::atomic::AtomicBool,
 }
 
 /// An engine error: Meilisearch's own refusals (a bug of ours, or a server
@@ -82,6 +85,11 @@ struct Meta {
     generation: u32,
     #[serde(default)]
     release: String,
+    /// An earlier generation that wrote documents of its own into this
+    /// index (while serving a later release's index during a rollback):
+    /// the later release rebuilds it when it leads again.
+    #[serde(default)]
+    touched_by: Option<u32>,
 }
 
 /// Records that the serving index has this release's format.
@@ -91,6 +99,7 @@ async fn write_format(client: &Client, meta_uid: &str) -> Result<(), SearchError
         value: settings::format(),
         generation: settings::GENERATION,
         release: env!("CARGO_PKG_VERSION").into(),
+        touched_by: None,
     };
     let task = client
         .index(meta_uid)
@@ -115,6 +124,7 @@ impl MeiliEngine {
             url: url.to_string(),
             client: std::sync::RwLock::new(client),
             uid: uid.to_string(),
+            in_newer: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -190,12 +200,33 @@ impl MeiliEngine {
         }
     }
 
+    /// Records in the metadata that this (earlier) generation writes into
+    /// a later one's index, before the first such write.
+    async fn note_touched(&self) -> Result<(), SearchError> {
+        if let Some(mut meta) = self.stored_meta().await? {
+            meta.touched_by = Some(settings::GENERATION);
+            let client = self.client();
+            let task = client
+                .index(self.meta_uid())
+                .add_or_replace(&[meta], Some("id"))
+                .await
+                .map_err(engine_error)?;
+            wait(&client, task).await?;
+        }
+        self.in_newer
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+
     /// Deletes the serving index and its companions (for tests on a shared server).
     pub async fn delete_everything(&self) -> Result<(), SearchError> {
         let client = self.client();
         for uid in [self.uid.clone(), self.meta_uid()] {
             if let Ok(task) = client.delete_index(&uid).await {
-                wait(&client, task).await?;
+                match wait(&client, task).await {
+                    Err(SearchError::Rejected(m)) if m.contains("index_not_found") => {}
+                    other => other?,
+                }
             }
         }
         Ok(())
@@ -209,6 +240,9 @@ impl SearchEngine for MeiliEngine {
 
     fn apply(&self, changes: Vec<IndexChange>) -> BoxFuture<'_, Result<(), SearchError>> {
         Box::pin(async move {
+            if self.in_newer.load(std::sync::atomic::Ordering::SeqCst) {
+                self.note_touched().await?;
+            }
             let index = self.index();
             let mut upserts = Vec::new();
             let mut deletes = Vec::new();
@@ -264,11 +298,18 @@ impl SearchEngine for MeiliEngine {
                 ));
             };
             if meta.generation > settings::GENERATION {
+                self.in_newer
+                    .store(true, std::sync::atomic::Ordering::SeqCst);
                 return Ok(IndexCheck::Newer(format!(
                     "the serving index is of generation {} (release {}); this release builds generation {}",
                     meta.generation,
                     meta.release,
                     settings::GENERATION
+                )));
+            }
+            if let Some(earlier) = meta.touched_by.filter(|g| *g < settings::GENERATION) {
+                return Ok(IndexCheck::Outdated(format!(
+                    "a release of generation {earlier} wrote its documents into the serving index"
                 )));
             }
             if meta.value != settings::format() {
