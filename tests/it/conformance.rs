@@ -9,14 +9,15 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use tarjotin_api::domain::{
-    Audience, CourseFilter, EducationType, FundingCategory, Lang, Localized, TeachingMode,
-    TimeOfDay, Visibility,
+    Audience, CourseFilter, EducationType, FundingCategory, Lang, Localized, PublicationState,
+    TeachingMode, TimeOfDay, Visibility,
 };
+use tarjotin_api::search::service::SearchService;
 use tarjotin_api::search::{
     rebuild_with, Facet, Hit, IndexChange, SearchDocument, SearchEngine, SearchOrder,
     SearchRequest, SearchResult, SuggestionKind, Unwatched,
 };
-use tarjotin_api::store::{CourseOrder, OrderDirection, PageRequest};
+use tarjotin_api::store::{CourseOrder, OrderDirection, PageRequest, WriteOptions};
 
 use super::harness::{reference_day, Backend, TestApp};
 
@@ -662,6 +663,48 @@ async fn changes_take_effect(engine: &Arc<dyn SearchEngine>, f: &Fixture) {
     assert_eq!(engine.count().await.unwrap(), f.docs.len() as u64);
 }
 
+/// A course that leaves the published catalogue leaves search and
+/// suggestions once the outbox is applied, and comes back when published.
+async fn unpublished_courses_are_neither_found_nor_suggested(
+    engine: &Arc<dyn SearchEngine>,
+    f: &Fixture,
+) {
+    let service = SearchService::new(engine.clone(), f.app.store.clone());
+    let nurse = f
+        .docs
+        .iter()
+        .find(|d| d.external_id == "urn:kymi:course:ekami:1")
+        .unwrap();
+    let findable =
+        |result: &SearchResult| result.hits.iter().any(|h| h.course_id == nurse.course_id);
+    let suggested = |list: &[tarjotin_api::search::Suggestion]| {
+        list.iter().any(|s| s.course_id == Some(nurse.course_id))
+    };
+    let name = nurse.display_name(Lang::Fi);
+    let prefix: String = name.chars().take(12).collect();
+    assert!(findable(
+        &search(engine, &request("lähihoitaja", CourseFilter::default())).await
+    ));
+    assert!(suggested(
+        &engine.suggest(&prefix, Lang::Fi, 50).await.unwrap()
+    ));
+    for (state, visible) in [
+        (PublicationState::Draft, false),
+        (PublicationState::Published, true),
+    ] {
+        f.app
+            .store
+            .set_course_state(nurse.course_id, state, &WriteOptions::cli())
+            .await
+            .unwrap();
+        service.drain().await.unwrap();
+        let found = search(engine, &request("lähihoitaja", CourseFilter::default())).await;
+        assert_eq!(findable(&found), visible, "{state:?}: search");
+        let suggestions = engine.suggest(&prefix, Lang::Fi, 50).await.unwrap();
+        assert_eq!(suggested(&suggestions), visible, "{state:?}: suggestions");
+    }
+}
+
 async fn suggestions_complete_as_you_type(engine: &Arc<dyn SearchEngine>) {
     for prefix in ["lähih", "lahihoit", "lähihoitja"] {
         let suggestions = engine.suggest(prefix, Lang::Fi, 10).await.unwrap();
@@ -715,6 +758,7 @@ pub async fn suite(engine: Arc<dyn SearchEngine>) {
     pages_and_orders_hold_together(&engine, &f).await;
     hits_carry_highlights(&engine, &f).await;
     changes_take_effect(&engine, &f).await;
+    unpublished_courses_are_neither_found_nor_suggested(&engine, &f).await;
     suggestions_complete_as_you_type(&engine).await;
     hostile_queries_are_just_words(&engine).await;
     f.app.finish().await;
