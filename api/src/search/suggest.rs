@@ -96,6 +96,7 @@ impl Typed {
 #[derive(Default)]
 pub struct Ranked {
     found: Vec<(u8, Suggestion)>,
+    seen: std::collections::HashMap<(u8, String), usize>,
 }
 
 impl Ranked {
@@ -106,29 +107,34 @@ impl Ranked {
         let Some(rank) = typed.rank(&folded) else {
             return;
         };
-        let same = self
-            .found
-            .iter_mut()
-            .find(|(_, s)| s.kind == suggestion.kind && fold(&s.text) == folded);
-        match same {
-            Some((_, existing)) => {
+        match self.seen.entry((kind_rank(suggestion.kind), folded)) {
+            std::collections::hash_map::Entry::Occupied(at) => {
+                let existing = &mut self.found[*at.get()].1;
                 // The lowest course id, so that every engine names the same one.
                 if let (Some(a), Some(b)) = (existing.course_id, suggestion.course_id) {
                     existing.course_id = Some(a.min(b));
                 }
             }
-            None => self.found.push((rank, suggestion)),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(self.found.len());
+                self.found.push((rank, suggestion));
+            }
         }
     }
 
     /// The best `limit`, best first.
     pub fn best(mut self, limit: usize) -> Vec<Suggestion> {
-        self.found.sort_by(|(ra, a), (rb, b)| {
+        let order = |(ra, a): &(u8, Suggestion), (rb, b): &(u8, Suggestion)| {
             ra.cmp(rb)
                 .then(kind_rank(a.kind).cmp(&kind_rank(b.kind)))
                 .then_with(|| a.text.len().cmp(&b.text.len()))
                 .then_with(|| a.text.cmp(&b.text))
-        });
+        };
+        if limit < self.found.len() && limit > 0 {
+            self.found.select_nth_unstable_by(limit - 1, order);
+            self.found.truncate(limit);
+        }
+        self.found.sort_by(order);
         self.found.into_iter().take(limit).map(|(_, s)| s).collect()
     }
 }

@@ -19,7 +19,6 @@ use self::bits::Bits;
 use self::index::Index;
 use super::filter;
 use super::*;
-use crate::finnish::fold;
 
 pub use index::edit_distance;
 
@@ -176,22 +175,8 @@ impl EmbeddedEngine {
     fn complete(&self, prefix: &str, lang: Lang, limit: usize) -> Vec<Suggestion> {
         let current = self.current();
         let index = current.read().expect("index lock");
-        let carries = |slot: u32, kind: SuggestionKind, folded: &str| {
-            let Some(doc) = index.doc(slot) else {
-                return false;
-            };
-            match kind {
-                SuggestionKind::Course => fold(&doc.display_name(lang)) == folded,
-                SuggestionKind::Provider => {
-                    fold(doc.provider_name.get(lang).unwrap_or_default()) == folded
-                }
-                SuggestionKind::Keyword | SuggestionKind::Municipality => true,
-            }
-        };
         let course_id = |slot: u32| index.doc(slot).map(|d| d.course_id);
-        index
-            .suggestions
-            .complete(prefix, lang, limit, carries, course_id)
+        index.suggestions.complete(prefix, lang, limit, course_id)
     }
 }
 

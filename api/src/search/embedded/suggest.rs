@@ -13,12 +13,13 @@ use crate::search::{SearchDocument, Suggestion, SuggestionKind};
 /// One suggestion text and who carries it.
 struct Entry {
     text: String,
-    folded: String,
     kind: SuggestionKind,
     /// Which display languages show this text (bits of `lang_bit`).
     langs: u8,
-    /// Documents that carry it, in slot order.
-    slots: Vec<u32>,
+    /// Documents that carry it, in slot order, with the languages each
+    /// shows it in (a slot's document never changes: an update takes a new
+    /// slot, so a live slot still shows what it showed when added).
+    slots: Vec<(u32, u8)>,
 }
 
 /// Every suggestion text of the index.
@@ -51,7 +52,6 @@ impl Suggestions {
             self.texts.entry(folded.clone()).or_default().push(at);
             self.entries.push(Entry {
                 text: text.to_string(),
-                folded,
                 kind,
                 langs: 0,
                 slots: Vec::new(),
@@ -59,8 +59,9 @@ impl Suggestions {
         }
         let entry = &mut self.entries[at as usize];
         entry.langs |= langs;
-        if entry.slots.last() != Some(&slot) {
-            entry.slots.push(slot);
+        match entry.slots.last_mut() {
+            Some((last, bits)) if *last == slot => *bits |= langs,
+            _ => entry.slots.push((slot, langs)),
         }
     }
 
@@ -85,15 +86,13 @@ impl Suggestions {
     }
 
     /// At most `limit` suggestions for `prefix` in `lang`, ranked as on
-    /// every engine (`search::suggest`). `carries` tells whether the live
-    /// document in a slot shows the text in `lang`; `course_id` names the
-    /// course in a slot.
+    /// every engine (`search::suggest`). `course_id` names the course in a
+    /// slot, None when the slot's document was removed or replaced.
     pub fn complete(
         &self,
         prefix: &str,
         lang: Lang,
         limit: usize,
-        carries: impl Fn(u32, SuggestionKind, &str) -> bool,
         course_id: impl Fn(u32) -> Option<i32>,
     ) -> Vec<Suggestion> {
         let Some(typed) = Typed::new(prefix) else {
@@ -134,15 +133,21 @@ impl Suggestions {
             if e.langs & bit == 0 {
                 continue;
             }
-            let carriers = e.slots.iter().filter(|s| carries(**s, e.kind, &e.folded));
+            let mut carriers = e
+                .slots
+                .iter()
+                .filter(|(_, langs)| langs & bit != 0)
+                .filter_map(|(slot, _)| course_id(*slot));
             let course = match e.kind {
-                SuggestionKind::Course => match carriers.filter_map(|s| course_id(*s)).min() {
+                // Names are shared by few courses: the lowest id of them.
+                SuggestionKind::Course => match carriers.min() {
                     Some(id) => Some(id),
                     None => continue,
                 },
-                _ => match carriers.count() {
-                    0 => continue,
-                    _ => None,
+                // A keyword or place may be carried by thousands: one will do.
+                _ => match carriers.next() {
+                    Some(_) => None,
+                    None => continue,
                 },
             };
             ranked.offer(
