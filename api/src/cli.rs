@@ -246,9 +246,10 @@ async fn reindex(settings: &Settings) -> anyhow::Result<i32> {
         .map_err(|e| anyhow::anyhow!("TARJOTIN_ANALYZER=voikko: {e}"))?;
     let started = Instant::now();
     let engine = crate::app::search_engine(settings)?;
-    let n = crate::app::check_documents(&store).await?;
-    println!("{n} search documents build without errors");
     let Some(lead) = store.try_lead().await? else {
+        // Whatever the server would find wrong is said here, first.
+        let n = crate::app::check_documents(&store).await?;
+        println!("{n} search documents build without errors");
         return ask_the_server(&store, started).await;
     };
     let crate::app::Engine::Meili { engine, master_key } = engine else {

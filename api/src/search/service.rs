@@ -270,16 +270,19 @@ impl SearchService {
         let seen = self.store.last_change_id().await?;
         let total = self.store.published_course_count().await? as usize;
         let mut build = self.engine.begin_rebuild().await?;
-        let (mut after, mut done) = (0, 0);
-        loop {
-            let page = self.store.course_bundles_after(after, PAGE).await?;
-            let Some((last, _, _)) = page.last() else {
-                break;
-            };
-            after = last.id;
+        // The next page is read while the engine takes the one in hand.
+        let mut page = self.store.course_bundles_after(0, PAGE).await?;
+        let mut done = 0;
+        while let Some((last, _, _)) = page.last() {
+            let after = last.id;
             let docs = documents(page)?;
             done += docs.len();
-            build.add(docs).await?;
+            let (added, next) = tokio::join!(
+                build.add(docs),
+                self.store.course_bundles_after(after, PAGE)
+            );
+            added?;
+            page = next?;
             progress.indexed(done, total.max(done));
         }
         build.finish().await?;

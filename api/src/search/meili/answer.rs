@@ -63,10 +63,17 @@ fn sort(order: SearchOrder) -> Option<&'static [&'static str]> {
     }
 }
 
-/// The attributes a page of hits shows: the facts, and the highlighted texts.
+/// The attributes a page of hits shows: the highlighted texts, and the
+/// instances when a filter picks some (else their ids are all it needs).
+/// Meilisearch repeats every retrieved attribute in `_formatted`, so each
+/// one left out is saved twice.
 fn page_attributes(request: &SearchRequest) -> Vec<&'static str> {
     let (names, descriptions) = display_fields(request.lang);
-    let mut out: Vec<&str> = FACTS.to_vec();
+    let mut out: Vec<&str> = if request.filter.has_instance_filters() {
+        FACTS.to_vec()
+    } else {
+        vec!["id", "instance_ids"]
+    };
     out.extend(names);
     out.extend(descriptions);
     out
@@ -122,7 +129,13 @@ async fn engine_page(
         .hits
         .iter()
         .map(|hit| {
-            let ids = matched(&hit.result, &request.filter, request).unwrap_or_default();
+            // Without instance filters the engine's filter was exact and
+            // every instance matches: their ids were retrieved, not them.
+            let ids = if request.filter.has_instance_filters() {
+                matched(&hit.result, &request.filter, request).unwrap_or_default()
+            } else {
+                hit.result.instance_ids.clone()
+            };
             to_hit(hit, ids, None, request)
         })
         .collect();
@@ -220,7 +233,10 @@ async fn highlighted(
     }
     let ids: Vec<String> = page.iter().map(|(h, _)| h.result.id.to_string()).collect();
     let only = FilterBuilder::new().any_of("id", &ids).build();
-    let retrieve = page_attributes(request);
+    let (names, descriptions) = display_fields(request.lang);
+    let mut retrieve: Vec<&str> = vec!["id"];
+    retrieve.extend(names);
+    retrieve.extend(descriptions);
     let response = federated(
         &engine.client(),
         &engine.index(),

@@ -1,32 +1,37 @@
 //! A fresh Meilisearch index built beside the serving one: created with
 //! this release's settings, filled in batches that the engine indexes while
-//! the next are analysed here (a few tasks in flight, so that memory stays
-//! bounded), then swapped in atomically with swap-indexes.
+//! the next are read and analysed here (the server holds one batch at a
+//! time, so its memory stays bounded), then swapped in atomically with
+//! swap-indexes.
 
 use std::collections::VecDeque;
 
 use chrono::Utc;
 use futures_util::future::BoxFuture;
-use meilisearch_sdk::client::{Client, SwapIndexes};
+use meilisearch_sdk::client::SwapIndexes;
 use meilisearch_sdk::errors::{Error as MeiliError, ErrorCode};
 use meilisearch_sdk::task_info::TaskInfo;
 
 use super::document::MeiliDoc;
+use super::http::MeiliClient;
 use super::{engine_error, settings, today, wait, MeiliEngine};
 use crate::search::{IndexBuild, SearchDocument, SearchError};
 
 /// How long a swap may take to show.
 const SWAP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
-/// Document batches the engine may hold unindexed while more are sent.
-const IN_FLIGHT: usize = 3;
+/// Document batches the engine may hold unindexed while more are sent. The
+/// engine keeps what it has not indexed on its disk, and indexes many
+/// enqueued batches as one, which is much cheaper than one at a time; the
+/// server holds only the batch it is sending.
+const IN_FLIGHT: usize = 256;
 
 /// A build index that a rebuild which stopped this long ago left is removed.
 const STALE_BUILD: chrono::Duration = chrono::Duration::hours(24);
 
 /// An index being built.
 pub struct Build {
-    client: Client,
+    client: MeiliClient,
     live: String,
     fresh: String,
     meta: String,
@@ -35,7 +40,7 @@ pub struct Build {
 
 impl MeiliEngine {
     /// Removes build indexes that rebuilds stopped without cleaning up.
-    async fn remove_stale_builds(&self, client: &Client) -> Result<(), SearchError> {
+    async fn remove_stale_builds(&self, client: &MeiliClient) -> Result<(), SearchError> {
         let prefix = format!("{}_build_", self.uid);
         let mut query = meilisearch_sdk::indexes::IndexesQuery::new(client);
         query.with_limit(1000);

@@ -88,6 +88,8 @@ pub struct MeiliDoc {
     /// The instance facts, for checking that one instance matches every
     /// instance filter and for reporting the matched instances.
     pub instances: Vec<InstanceDoc>,
+    /// The instances' ids: all a page needs when no filter picks instances.
+    pub instance_ids: Vec<i32>,
 }
 
 fn collect<T: Ord + Clone>(docs: &[InstanceDoc], f: impl Fn(&InstanceDoc) -> Vec<T>) -> Vec<T> {
@@ -197,6 +199,7 @@ impl MeiliDoc {
             name_sort: name_key(&doc.name_sort),
             first_start_day: i.iter().filter_map(|x| x.start_date).min().map(day_number),
             instances: doc.instances.clone(),
+            instance_ids: doc.instances.iter().map(|x| x.id).collect(),
         }
     }
 }

@@ -35,20 +35,36 @@ pub fn attribute(facet: Facet) -> &'static str {
     }
 }
 
-/// Every value of the requested facets in the whole index, so that values
-/// no match has are shown with zero.
+/// How long the index's facet values are kept before they are asked again
+/// (a change in this process forgets them at once).
+const KNOWN_VALUES_FOR: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Every facet attribute whose values are listed with zero counts.
+const LISTED: [Facet; 10] = [
+    Facet::Municipality,
+    Facet::Region,
+    Facet::FieldOfEducation,
+    Facet::EducationType,
+    Facet::TeachingMode,
+    Facet::Language,
+    Facet::Provider,
+    Facet::FundingCategory,
+    Facet::TimeOfDay,
+    Facet::Audience,
+];
+
+/// Every value of every listed facet in the whole index, so that values no
+/// match has are shown with zero. They change only with the documents, so
+/// they are asked once and kept a while rather than on every search.
 async fn known_values(
     engine: &MeiliEngine,
-    facets: &[Facet],
-) -> Result<HashMap<String, Vec<String>>, SearchError> {
-    let attributes: Vec<&str> = facets
-        .iter()
-        .filter(|f| !matches!(f, Facet::ApplicationOpen | Facet::Free))
-        .map(|f| attribute(*f))
-        .collect();
-    if attributes.is_empty() {
-        return Ok(HashMap::new());
+) -> Result<std::sync::Arc<HashMap<String, Vec<String>>>, SearchError> {
+    if let Some((at, values)) = engine.known_values.lock().expect("cache lock").as_ref() {
+        if at.elapsed() < KNOWN_VALUES_FOR {
+            return Ok(values.clone());
+        }
     }
+    let attributes: Vec<&str> = LISTED.iter().map(|f| attribute(*f)).collect();
     let index = engine.index();
     let mut query = index.search();
     query
@@ -59,12 +75,17 @@ async fn known_values(
         .execute::<serde_json::Value>()
         .await
         .map_err(engine_error)?;
-    Ok(result
-        .facet_distribution
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(attr, values)| (attr, values.into_keys().collect()))
-        .collect())
+    let values: std::sync::Arc<HashMap<String, Vec<String>>> = std::sync::Arc::new(
+        result
+            .facet_distribution
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(attr, values)| (attr, values.into_keys().collect()))
+            .collect(),
+    );
+    *engine.known_values.lock().expect("cache lock") =
+        Some((std::time::Instant::now(), values.clone()));
+    Ok(values)
 }
 
 /// The facets that share one relaxed filter, and how they are counted.
@@ -165,7 +186,7 @@ pub async fn count(
     }
     let groups = groups(request);
     let (known, counted) = futures_util::try_join!(
-        known_values(engine, &request.facets),
+        known_values(engine),
         try_join_all(
             groups
                 .iter()

@@ -2,7 +2,6 @@
 //! indexes and the actions it needs. Given as MEILI_API_KEY, or created
 //! once from MEILI_MASTER_KEY; neither is ever logged or shown in an error.
 
-use meilisearch_sdk::client::Client;
 use meilisearch_sdk::errors::{Error as MeiliError, ErrorCode};
 use meilisearch_sdk::key::{Action, KeyBuilder};
 use sha2::{Digest, Sha256};
@@ -66,7 +65,7 @@ pub async fn scoped_key(
     master_key: &str,
     uid: &str,
 ) -> Result<(String, bool), SearchError> {
-    let master = Client::new(url, Some(master_key)).map_err(engine_error)?;
+    let master = super::http::client(url, Some(master_key))?;
     let pattern = index_pattern(uid);
     let key_uid = key_uid(&pattern);
     match master.get_key(&key_uid).await {
@@ -87,7 +86,7 @@ pub async fn scoped_key(
 
 /// Removes the scoped key of `uid` (for tests on a shared server).
 pub async fn remove_scoped_key(url: &str, master_key: &str, uid: &str) -> Result<(), SearchError> {
-    let master = Client::new(url, Some(master_key)).map_err(engine_error)?;
+    let master = super::http::client(url, Some(master_key))?;
     match master.delete_key(key_uid(&index_pattern(uid))).await {
         Ok(()) => Ok(()),
         Err(MeiliError::Meilisearch(e)) if e.error_code == ErrorCode::ApiKeyNotFound => Ok(()),

@@ -9,6 +9,7 @@ mod answer;
 mod build;
 mod document;
 mod facets;
+pub mod http;
 pub mod keys;
 mod plan;
 mod query;
@@ -19,7 +20,6 @@ use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
 use futures_util::future::BoxFuture;
-use meilisearch_sdk::client::Client;
 use meilisearch_sdk::errors::{Error as MeiliError, ErrorCode};
 use meilisearch_sdk::indexes::Index;
 use meilisearch_sdk::task_info::TaskInfo;
@@ -28,6 +28,7 @@ pub use document::{day_number, name_key, MeiliDoc};
 pub use plan::filter_expression;
 
 use super::*;
+use http::MeiliClient;
 
 /// The index that serves searches, unless another is named.
 pub const DEFAULT_INDEX: &str = "tarjotin_courses";
@@ -42,12 +43,20 @@ pub const MAX_TOTAL_HITS: usize = 100_000;
 pub struct MeiliEngine {
     url: String,
     /// The client with the key in use; replaced once a scoped key is made.
-    client: std::sync::RwLock<Client>,
+    client: std::sync::RwLock<MeiliClient>,
     uid: String,
     /// The serving index is of a later generation and this release has not
     /// yet noted that it writes into it.
     in_newer: std::sync::atomic::AtomicBool,
+    /// Every facet value of the index, and when it was asked (`facets`).
+    known_values: std::sync::Mutex<Option<KnownValues>>,
 }
+
+/// The facet values of the whole index, by attribute, as last asked.
+type KnownValues = (
+    std::time::Instant,
+    std::sync::Arc<std::collections::HashMap<String, Vec<String>>>,
+);
 
 /// An engine error: Meilisearch's own refusals (a bug of ours, or a server
 /// that lacks a feature) apart from failures to reach it.
@@ -65,7 +74,7 @@ fn today() -> NaiveDate {
 }
 
 /// Waits for a task and turns its failure into an error.
-async fn wait(client: &Client, task: TaskInfo) -> Result<(), SearchError> {
+async fn wait(client: &MeiliClient, task: TaskInfo) -> Result<(), SearchError> {
     let task = task
         .wait_for_completion(client, Some(Duration::from_millis(50)), Some(TASK_TIMEOUT))
         .await
@@ -93,7 +102,7 @@ struct Meta {
 }
 
 /// Records that the serving index has this release's format.
-async fn write_format(client: &Client, meta_uid: &str) -> Result<(), SearchError> {
+async fn write_format(client: &MeiliClient, meta_uid: &str) -> Result<(), SearchError> {
     let meta = Meta {
         id: "format".into(),
         value: settings::format(),
@@ -119,17 +128,18 @@ impl MeiliEngine {
     /// An engine serving searches from the index `uid` (and its builds and
     /// metadata, `uid_build_*` and `uid_meta`).
     pub fn over_index(url: &str, key: Option<&str>, uid: &str) -> Result<MeiliEngine, SearchError> {
-        let client = Client::new(url, key).map_err(|e| SearchError::Unavailable(e.to_string()))?;
+        let client = http::client(url, key)?;
         Ok(MeiliEngine {
             url: url.to_string(),
             client: std::sync::RwLock::new(client),
             uid: uid.to_string(),
             in_newer: std::sync::atomic::AtomicBool::new(false),
+            known_values: std::sync::Mutex::new(None),
         })
     }
 
     /// The client with the key in use.
-    fn client(&self) -> Client {
+    fn client(&self) -> MeiliClient {
         self.client.read().expect("client lock").clone()
     }
 
@@ -138,8 +148,7 @@ impl MeiliEngine {
     /// it was made now.
     pub async fn use_scoped_key(&self, master_key: &str) -> Result<bool, SearchError> {
         let (key, created) = keys::scoped_key(&self.url, master_key, &self.uid).await?;
-        let client = Client::new(&self.url, Some(key))
-            .map_err(|e| SearchError::Unavailable(e.to_string()))?;
+        let client = http::client(&self.url, Some(&key))?;
         *self.client.write().expect("client lock") = client;
         Ok(created)
     }
@@ -161,7 +170,7 @@ impl MeiliEngine {
     }
 
     /// The serving index.
-    fn index(&self) -> Index {
+    fn index(&self) -> Index<http::Http> {
         self.client().index(&self.uid)
     }
 
@@ -243,6 +252,8 @@ impl SearchEngine for MeiliEngine {
             if self.in_newer.load(std::sync::atomic::Ordering::SeqCst) {
                 self.note_touched().await?;
             }
+            // The facet values may change with the documents.
+            *self.known_values.lock().expect("cache lock") = None;
             let index = self.index();
             let mut upserts = Vec::new();
             let mut deletes = Vec::new();
@@ -281,6 +292,7 @@ impl SearchEngine for MeiliEngine {
 
     fn begin_rebuild(&self) -> BoxFuture<'_, Result<Box<dyn IndexBuild>, SearchError>> {
         Box::pin(async move {
+            *self.known_values.lock().expect("cache lock") = None;
             let build: Box<dyn IndexBuild> = Box::new(self.start_build().await?);
             Ok(build)
         })

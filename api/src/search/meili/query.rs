@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 
-use meilisearch_sdk::client::Client;
 use meilisearch_sdk::indexes::Index;
 use meilisearch_sdk::search::{
     FederatedMultiSearchResponse, FederationOptions, MatchingStrategies, MergeFacets, SearchQuery,
@@ -144,8 +143,8 @@ impl Fetch<'_> {
 
 /// Runs the federated search of `strings` on `index`.
 pub async fn federated(
-    client: &Client,
-    index: &Index,
+    client: &super::http::MeiliClient,
+    index: &Index<super::http::Http>,
     strings: &QueryStrings,
     fetch: &Fetch<'_>,
 ) -> Result<FederatedMultiSearchResponse<MeiliDoc>, SearchError> {

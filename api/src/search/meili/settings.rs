@@ -16,7 +16,7 @@ use crate::search::synonyms;
 /// settings, the documents or their analysis: a release never replaces an
 /// index that a later generation built, so that two versions serving side
 /// by side during a rolling deploy do not undo each other.
-pub const GENERATION: u32 = 2;
+pub const GENERATION: u32 = 3;
 
 /// Attributes returned with hits: everything but the analysed terms, which
 /// only the lemmatised queries search, and the suggestion texts.
@@ -54,6 +54,7 @@ pub const DISPLAYED: &[&str] = &[
     "name_sort",
     "first_start_day",
     "instances",
+    "instance_ids",
 ];
 
 /// Attributes filters, facets and facet search use.
@@ -249,7 +250,7 @@ mod tests {
         let short: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
         assert_eq!(
             (GENERATION, short.as_str()),
-            (2, "f893a8709a09"),
+            (3, "e4648ba0b209"),
             "the index settings changed: raise GENERATION and record the new digest here"
         );
     }
