@@ -114,3 +114,41 @@ if st:
     print(f"| SQL statements, course detail | {st['detail']} | |")
 if server:
     print(f"| server peak RSS (VmHWM) | {server['peak_rss_kb'] / 1024:,.0f} MiB (after start {server['rss_after_start_kb'] / 1024:,.0f} MiB) | stated |")
+
+# Meilisearch: the server against the engine's own API on the very calls
+# the server made, CPU per request of both processes, indexing and memory.
+meili_rows = []
+for name, label in (("search", "search, query mix"), ("search_filtered", "search with filters and 5 facets"),
+                    ("suggest", "autocomplete `suggest`")):
+    sat, c, raw_d = oha(f"meili_{name}", "saturation"), load(f"cpu_meili_{name}_saturation"), load(f"meili_raw_{name}")
+    if not sat or not raw_d:
+        continue
+    answered = sat["answered"] or 1
+    hz = (c or {}).get("ticks_per_s", 100)
+    own = 1000 * (c or {}).get("server_ticks", 0) / hz / answered
+    engine = 1000 * (c or {}).get("meili_ticks", 0) / hz / answered
+    raw_answered = (raw_d["answered"] or 1)
+    raw_engine = 1000 * raw_d.get("meili_ticks", 0) / raw_d.get("ticks_per_s", 100) / raw_answered
+    ratio = sat["rps"] / raw_d["requests_per_s"] if raw_d["requests_per_s"] else float("nan")
+    share = own / engine if engine else float("nan")
+    meili_rows.append(f"| {label} | {sat['rps']:,.0f} | {sat['p99']:.1f} | {raw_d['requests_per_s']:,.0f} | {raw_d['p99_ms']:.1f} | "
+                      f"{raw_d['engine_calls_per_request']:.1f} | **{ratio:.2f}** | {own:.2f} | {engine:.2f} | {raw_engine:.2f} | **{share:.2f}** |")
+if meili_rows:
+    print()
+    print("| Meilisearch scenario | GraphQL req/s | p99 ms | raw engine req/s (same calls) | p99 ms | engine calls per request | **GraphQL / raw** (≥ 0.8) | server CPU ms/req | Meilisearch CPU ms/req | Meilisearch CPU ms/req, raw | **server / engine CPU** (≤ 0.25) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("\n".join(meili_rows))
+reindex, bulk, served = load("reindex_meili"), load("meili_bulk"), load("server_meili")
+if reindex and bulk:
+    docs = bulk["documents"]
+    ours = docs / reindex["seconds"] if reindex["seconds"] else 0
+    print()
+    print("| Meilisearch indexing and memory | figure |\n| --- | ---: |")
+    print(f"| `tarjotin reindex` from empty (read, analyse, send, swap) | {ours:,.0f} docs/s ({reindex['seconds']:.1f} s) |")
+    print(f"| Meilisearch's own bulk load of the same {docs:,} documents | {bulk['docs_per_s']:,.0f} docs/s ({bulk['seconds']:.1f} s) |")
+    print(f"| **ratio reindex / bulk load** (≥ 0.8) | **{ours / bulk['docs_per_s']:.2f}** |")
+    print(f"| peak RSS of `tarjotin reindex` | {reindex['peak_rss_kb'] / 1024:,.0f} MiB |")
+if served:
+    print(f"| server on Meilisearch: listening after | {served['listen_s']:.2f} s |")
+    print(f"| server on Meilisearch: ready (index current, caught up) after | {served['ready_s']:.2f} s |")
+    print(f"| server on Meilisearch: peak RSS after the scenarios | {served['peak_rss_kb'] / 1024:,.0f} MiB |")
