@@ -136,7 +136,9 @@ server= postgraphile=
 if [ -z "$only_meili" ]; then
 say "serve on 127.0.0.1:$port"
 t=$(now)
-DATABASE_URL=$pg_url TARJOTIN_BIND=127.0.0.1:$port TARJOTIN_DATA_DIR=$work/data TARJOTIN_LOG=warn TARJOTIN_RATE_LIMIT=off \
+# The embedded engine's server: the Meilisearch settings are for the part below.
+embedded=(env -u MEILI_URL -u MEILI_MASTER_KEY -u MEILI_API_KEY)
+"${embedded[@]}" DATABASE_URL=$pg_url TARJOTIN_BIND=127.0.0.1:$port TARJOTIN_DATA_DIR=$work/data TARJOTIN_LOG=warn TARJOTIN_RATE_LIMIT=off \
   "$bin" serve > "$work/server.log" 2>&1 &
 server=$!
 pids+=("$server")
@@ -146,7 +148,7 @@ rss_start=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
 
 say "tarjotin reindex (the running server rebuilds its index)"
 t=$(now)
-DATABASE_URL=$pg_url TARJOTIN_DATA_DIR=$work/data TARJOTIN_LOG=warn "$bin" reindex > "$work/reindex.log" 2>&1
+"${embedded[@]}" DATABASE_URL=$pg_url TARJOTIN_DATA_DIR=$work/data TARJOTIN_LOG=warn "$bin" reindex > "$work/reindex.log" 2>&1
 echo "{\"seconds\": $(since "$t")}" > "$figures/reindex_cli.json"
 tail -2 "$work/reindex.log" >&2
 
