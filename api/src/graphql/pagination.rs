@@ -13,6 +13,11 @@ use crate::store::PageRequest;
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
 /// The largest `first` or `last` a client may ask for.
 pub const MAX_PAGE_SIZE: i32 = 100;
+/// The deepest position a cursor may point at. Deeper pages cost the
+/// engines work in proportion to their depth (every item before them is
+/// ranked or sorted); a client that walks a whole catalogue follows
+/// `changes(since:)` instead.
+pub const MAX_OFFSET: u64 = 10_000;
 
 /// A position in a result list; opaque to clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +30,11 @@ impl CursorType for Cursor {
         let bytes = URL_SAFE_NO_PAD.decode(s).map_err(|_| "not a cursor")?;
         let text = std::str::from_utf8(&bytes).map_err(|_| "not a cursor")?;
         let offset = text.strip_prefix("o:").ok_or("not a cursor")?;
-        offset.parse().map(Cursor).map_err(|_| "not a cursor")
+        let offset: u64 = offset.parse().map_err(|_| "not a cursor")?;
+        if offset > MAX_OFFSET {
+            return Err("deeper than a list pages");
+        }
+        Ok(Cursor(offset))
     }
 
     fn encode_cursor(&self) -> String {
@@ -86,12 +95,15 @@ fn cursor(field: &str, value: &Option<String>) -> async_graphql::Result<Option<u
     value
         .as_deref()
         .map(|s| {
-            Cursor::decode_cursor(s).map(|c| c.0).map_err(|_| {
-                coded(
-                    code::INVALID_CURSOR,
-                    field,
-                    format!("{s:?} is not a cursor of this list"),
-                )
+            Cursor::decode_cursor(s).map(|c| c.0).map_err(|why| {
+                let message = match why {
+                    "deeper than a list pages" => format!(
+                        "{s:?} points deeper than the {MAX_OFFSET} items a list pages through; \
+                         narrow the filter, or follow changes(since:) to walk everything"
+                    ),
+                    _ => format!("{s:?} is not a cursor of this list"),
+                };
+                coded(code::INVALID_CURSOR, field, message)
             })
         })
         .transpose()
@@ -111,8 +123,8 @@ impl PageArgs {
         let mut end = before.map_or(total, |b| b.min(total)).max(start);
         match (first, last) {
             (_, Some(last)) => start = start.max(end.saturating_sub(last)),
-            (Some(first), None) => end = end.min(start + first),
-            (None, None) => end = end.min(start + DEFAULT_PAGE_SIZE as u64),
+            (Some(first), None) => end = end.min(start.saturating_add(first)),
+            (None, None) => end = end.min(start.saturating_add(DEFAULT_PAGE_SIZE as u64)),
         }
         Ok(Window {
             offset: start,
@@ -194,6 +206,23 @@ mod tests {
     fn a_cursor_past_the_end_gives_an_empty_page() {
         let w = args(Some(5), Some(99), None, None).window(10).unwrap();
         assert_eq!(w.limit, 0);
+    }
+
+    #[test]
+    fn a_cursor_deeper_than_a_list_pages_is_refused_and_none_overflows() {
+        for deep in [MAX_OFFSET + 1, u64::MAX, u64::MAX - 1] {
+            let forged = PageArgs {
+                first: Some(20),
+                after: Some(URL_SAFE_NO_PAD.encode(format!("o:{deep}"))),
+                ..PageArgs::default()
+            };
+            let e = forged.window(u64::MAX).unwrap_err();
+            assert!(e.message.contains("deeper"), "{}", e.message);
+        }
+        let deepest = args(Some(20), Some(MAX_OFFSET), None, None)
+            .window(u64::MAX)
+            .unwrap();
+        assert_eq!((deepest.offset, deepest.limit), (MAX_OFFSET + 1, 20));
     }
 
     #[test]

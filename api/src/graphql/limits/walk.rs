@@ -13,7 +13,12 @@ use async_graphql_value::{ConstValue, Value};
 use super::sizes::ListSizes;
 use super::types::{is_introspection, FieldInfo, TypeMap};
 use super::LimitError;
-use crate::graphql::pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use async_graphql::connection::CursorType as _;
+
+use crate::graphql::pagination::{Cursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+
+/// Items a cursor skips per point of cost: the deepest page costs 100 more.
+const SKIPPED_PER_POINT: u64 = 100;
 
 /// What a selection set adds up to.
 #[derive(Debug, Clone, Copy, Default)]
@@ -189,7 +194,8 @@ impl<'a> Walker<'a> {
             let n = self.page_size(field, &info);
             summary.fixed = 1u64
                 .saturating_add(below.fixed)
-                .saturating_add(n.saturating_mul(below.per_item));
+                .saturating_add(n.saturating_mul(below.per_item))
+                .saturating_add(self.depth_charge(field, &info));
         } else if on_connection && info.list && matches!(name, "edges" | "nodes") {
             summary.per_item = one;
         } else if info.list {
@@ -203,6 +209,21 @@ impl<'a> Walker<'a> {
             summary.fixed = one;
         }
         Ok(summary)
+    }
+
+    /// What a deep page costs beyond its items: a point per
+    /// `SKIPPED_PER_POINT` items its cursor skips, since the engines rank or
+    /// sort every item before it.
+    fn depth_charge(&self, field: &Field, info: &FieldInfo) -> u64 {
+        ["after", "before"]
+            .iter()
+            .filter_map(|arg| match self.argument(field, info, arg) {
+                Some(ConstValue::String(s)) => Cursor::decode_cursor(&s).ok(),
+                _ => None,
+            })
+            .map(|c| c.0 / SKIPPED_PER_POINT)
+            .max()
+            .unwrap_or(0)
     }
 
     /// `first` or `last`, or the default page; never more than a page can hold.

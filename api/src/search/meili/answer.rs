@@ -189,7 +189,7 @@ async fn checked_page(
     request: &SearchRequest,
 ) -> Result<(Vec<Hit>, u64, bool), SearchError> {
     let window = WINDOW
-        .max(request.offset + request.limit)
+        .max(request.offset.saturating_add(request.limit))
         .min(MAX_TOTAL_HITS);
     let (found, more) = candidates(engine, strings, filter, order, window).await?;
     let mut kept: Vec<(MeiliHit<MeiliDoc>, Vec<i32>)> = found
