@@ -102,17 +102,28 @@ pub enum KeysCommand {
         /// Last day the key works (YYYY-MM-DD, Finnish time) or an RFC 3339 time.
         #[arg(long, value_name = "DATE")]
         expires: Option<String>,
-        /// The key's rate-limit bucket in cost points (default: TARJOTIN_RATE_LIMIT_CAPACITY).
+        /// The key's own rate limit in cost points per minute: its bucket holds
+        /// that many and refills that many a minute (default: the bucket of
+        /// TARJOTIN_RATE_LIMIT_CAPACITY and _RESTORE_RATE).
         #[arg(long, value_name = "POINTS")]
         rate_limit: Option<u32>,
     },
     /// List keys: name, role, organisation, created, expires, last use, revoked.
     List,
-    /// Revoke a key by id or name; it is refused at once.
+    /// Revoke a key by id or name; it is refused at once. A text that is
+    /// one key's id and another's name is refused: say which with --id or
+    /// --name.
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["key", "id", "name"])))]
     Revoke {
         /// The key's id or name.
         #[arg(value_name = "ID_OR_NAME")]
-        key: String,
+        key: Option<String>,
+        /// The key's id (the first column of `keys list`).
+        #[arg(long, value_name = "ID")]
+        id: Option<i32>,
+        /// The key's name.
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
     },
 }
 
@@ -228,7 +239,16 @@ pub async fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<i32> {
                     crate::keys_cli::create(&store, new).await?
                 }
                 KeysCommand::List => crate::keys_cli::list(&store).await?,
-                KeysCommand::Revoke { key } => crate::keys_cli::revoke(&store, &key).await?,
+                KeysCommand::Revoke { key, id, name } => {
+                    use crate::keys_cli::KeyChoice;
+                    let which = match (id, name.as_deref(), key.as_deref()) {
+                        (Some(id), _, _) => KeyChoice::Id(id),
+                        (None, Some(name), _) => KeyChoice::Name(name),
+                        (None, None, Some(text)) => KeyChoice::IdOrName(text),
+                        (None, None, None) => anyhow::bail!("give the key's id or name"),
+                    };
+                    crate::keys_cli::revoke(&store, which).await?
+                }
             };
             print!("{text}");
             Ok(0)

@@ -120,7 +120,7 @@ pub async fn create(store: &Store, request: KeyRequest<'_>) -> anyhow::Result<St
         row.role,
         org.map_or("all organisations".into(), |o| o.external_id),
         row.expires_at.map_or(String::new(), |e| format!(", expires {}", e.to_rfc3339())),
-        row.rate_limit.map_or(String::new(), |l| format!(", rate limit {l} points")),
+        row.rate_limit.map_or(String::new(), |l| format!(", rate limit {l} points a minute")),
         token.expose()
     ))
 }
@@ -172,10 +172,48 @@ pub async fn list(store: &Store) -> anyhow::Result<String> {
     Ok(out)
 }
 
-/// Revokes a key by id or name.
-pub async fn revoke(store: &Store, id_or_name: &str) -> anyhow::Result<String> {
-    let Some(key) = store.find_key(id_or_name).await? else {
-        bail!("no key has the id or name {id_or_name:?} (see `tarjotin keys list`)");
+/// Which key to revoke.
+#[derive(Debug, Clone, Copy)]
+pub enum KeyChoice<'a> {
+    Id(i32),
+    Name(&'a str),
+    /// Either; refused when it is one key's id and another's name.
+    IdOrName(&'a str),
+}
+
+/// Revokes a key; it is refused from the next request on.
+pub async fn revoke(store: &Store, which: KeyChoice<'_>) -> anyhow::Result<String> {
+    let key = match which {
+        KeyChoice::Id(id) => store
+            .key_by_id(id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no key has the id {id} (see `tarjotin keys list`)"))?,
+        KeyChoice::Name(name) => store.key_by_name(name).await?.ok_or_else(|| {
+            anyhow::anyhow!("no key has the name {name:?} (see `tarjotin keys list`)")
+        })?,
+        KeyChoice::IdOrName(text) => {
+            let mut found = store.find_key(text).await?;
+            match found.len() {
+                0 => bail!("no key has the id or name {text:?} (see `tarjotin keys list`)"),
+                1 => found.remove(0),
+                _ => bail!(
+                    "{text:?} is the id of key {} ({}) and the name of key {}; say which with \
+                     `--id {text}` or `--name {text}`",
+                    found
+                        .iter()
+                        .find(|k| k.id.to_string() == text.trim())
+                        .map_or(0, |k| k.id),
+                    found
+                        .iter()
+                        .find(|k| k.id.to_string() == text.trim())
+                        .map_or("", |k| k.name.as_str()),
+                    found
+                        .iter()
+                        .find(|k| k.name == text.trim())
+                        .map_or(0, |k| k.id),
+                ),
+            }
+        }
     };
     let was = key.revoked_at.is_some();
     let row = store

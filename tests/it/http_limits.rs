@@ -269,3 +269,86 @@ async fn an_unknown_key_is_refused_with_the_cost_report_and_a_point_from_the_add
     );
     assert_eq!(headers["x-ratelimit-remaining"], "29");
 }
+
+#[tokio::test]
+async fn a_key_limit_below_a_querys_cost_refuses_it_and_the_key_refills_at_its_own_rate() {
+    let server = Server::demo_with(HttpSettings {
+        rate_limit: Some(RateConfig {
+            capacity: 1000,
+            restore_rate: 50,
+        }),
+        ..HttpSettings::default()
+    })
+    .await;
+    let token = ApiToken::generate().unwrap();
+    let new = NewKey {
+        name: "tiny".into(),
+        role: Role::Admin,
+        organisation_id: None,
+        expires_at: None,
+        rate_limit: Some(10),
+    };
+    server
+        .app
+        .store
+        .create_key(&new, &token, &Actor::cli())
+        .await
+        .unwrap();
+    let with_key = |query: &str| {
+        server
+            .post(GQL, json!({ "query": query }))
+            .header("authorization", format!("Bearer {}", token.expose()))
+    };
+    // A query costing far more than the key's whole bucket never runs, and
+    // takes nothing: asking again changes nothing.
+    let big = "{ courses(first: 100) { nodes { name provider { name } } } }";
+    for _ in 0..5 {
+        let (status, headers, body) = send(with_key(big)).await;
+        assert_eq!(status, 429, "{body}");
+        assert_eq!(code(&body), "QUERY_COST_ABOVE_LIMIT", "{body}");
+        let cost = body["extensions"]["cost"]["requestedQueryCost"]
+            .as_u64()
+            .unwrap();
+        assert!(cost > 10, "{body}");
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("costs {cost} points"))
+                && message.contains("holds 10 points"),
+            "{message}"
+        );
+        assert_eq!(body["errors"][0]["extensions"]["limit"], 10, "{body}");
+        assert!(body.get("data").is_none(), "{body}");
+        assert_eq!(headers["x-ratelimit-remaining"], "10");
+        assert!(
+            headers.get("retry-after").is_none(),
+            "waiting would not help"
+        );
+    }
+    // Small queries run until the ten points are spent; the bucket refills
+    // ten points a minute, not the default fifty a second.
+    let small = "{ courses(first: 3) { nodes { name } } }";
+    let mut ran = 0;
+    let refused = loop {
+        let (status, headers, body) = send(with_key(small)).await;
+        if status == 429 {
+            break (headers, body);
+        }
+        assert_eq!(status, 200, "{body}");
+        let rate = body["extensions"]["cost"]["throttleStatus"]["restoreRate"]
+            .as_f64()
+            .unwrap();
+        assert!((rate - 10.0 / 60.0).abs() < 0.01, "{body}");
+        ran += 1;
+        assert!(ran <= 10, "ten points buy at most ten requests");
+    };
+    let (headers, body) = refused;
+    assert!(ran >= 1, "{body}");
+    assert_eq!(code(&body), "RATE_LIMITED", "{body}");
+    let wait: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(
+        wait >= 2,
+        "a point takes 6 s to come back, not 0.02 s: {wait}"
+    );
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("10 points a minute"), "{message}");
+}

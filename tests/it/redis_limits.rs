@@ -63,8 +63,16 @@ async fn two_replicas_draw_from_one_bucket_in_redis() {
         id: "k1".into(),
         capacity: Some(10),
     };
+    // More than the key's whole bucket is refused and takes nothing.
     let keyed = a.take(&other, 50).await;
+    assert_eq!(
+        (keyed.allowed, keyed.limit, keyed.remaining),
+        (false, 10, 10)
+    );
+    assert!(keyed.over_capacity, "{keyed:?}");
+    let keyed = b.take(&other, 10).await;
     assert_eq!((keyed.allowed, keyed.limit, keyed.remaining), (true, 10, 0));
+    assert!((keyed.restore_rate - 10.0 / 60.0).abs() < 1e-9, "{keyed:?}");
 }
 
 #[tokio::test]

@@ -5,15 +5,17 @@
 use async_graphql::Value;
 
 /// The caller's bucket after the request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Throttle {
     pub maximum_available: u32,
     pub currently_available: u32,
-    pub restore_rate: u32,
+    /// Points restored per second (a key limited to N points a minute
+    /// restores N/60).
+    pub restore_rate: f64,
 }
 
 /// The cost of one request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct CostReport {
     pub requested: u64,
     pub actual: u64,
@@ -30,9 +32,18 @@ impl CostReport {
             "throttleStatus": self.throttle.map(|t| serde_json::json!({
                 "maximumAvailable": t.maximum_available,
                 "currentlyAvailable": t.currently_available,
-                "restoreRate": t.restore_rate,
+                "restoreRate": rate_json(t.restore_rate),
             })),
         })
+    }
+}
+
+/// A whole rate as an integer (`50`), a fractional one to three decimals.
+fn rate_json(rate: f64) -> serde_json::Value {
+    if rate.fract() == 0.0 && rate <= f64::from(u32::MAX) {
+        serde_json::json!(rate as u64)
+    } else {
+        serde_json::json!((rate * 1000.0).round() / 1000.0)
     }
 }
 

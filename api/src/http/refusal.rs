@@ -147,6 +147,22 @@ pub async fn charged(
 
 /// 429 with `retry-after`.
 pub fn rate_limited(d: &Decision, charge: u64) -> Refusal {
+    if d.over_capacity {
+        // Waiting would not help: no refill makes the bucket this large.
+        return Refusal {
+            extensions: Some(json!({ "cost": charge, "limit": d.limit })),
+            ..Refusal::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "QUERY_COST_ABOVE_LIMIT",
+                format!(
+                    "this request costs {charge} points and this caller's bucket holds {} points, \
+                     so it can never run; ask for fewer items (a smaller `first`) or use a key \
+                     with a larger rate limit",
+                    d.limit
+                ),
+            )
+        };
+    }
     let wait = d.retry_after.as_secs_f64().ceil().max(1.0);
     Refusal {
         headers: vec![("retry-after", wait.to_string())],
@@ -155,9 +171,19 @@ pub fn rate_limited(d: &Decision, charge: u64) -> Refusal {
             StatusCode::TOO_MANY_REQUESTS,
             "RATE_LIMITED",
             format!(
-                "this request costs {charge} points and {} are left; the bucket refills {} points a second, try again in {wait} s",
-                d.remaining, d.restore_rate
+                "this request costs {charge} points and {} are left; the bucket refills {}, try again in {wait} s",
+                d.remaining, refill_text(d.restore_rate)
             ),
         )
+    }
+}
+
+/// A refill rate for people: "50 points a second", "10 points a minute".
+fn refill_text(per_second: f64) -> String {
+    if per_second >= 1.0 && per_second.fract() == 0.0 {
+        format!("{per_second} points a second")
+    } else {
+        let per_minute = (per_second * 60.0 * 100.0).round() / 100.0;
+        format!("{per_minute} points a minute")
     }
 }

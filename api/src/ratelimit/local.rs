@@ -32,7 +32,7 @@ impl LocalBuckets {
 
     /// Refills `bucket`, then takes `cost` when it fits (a negative cost
     /// gives points back).
-    pub fn update(&self, bucket: &str, capacity: u32, rate: u32, cost: f64) -> Decision {
+    pub fn update(&self, bucket: &str, capacity: u32, rate: f64, cost: f64) -> Decision {
         self.update_at(Instant::now(), bucket, capacity, rate, cost)
     }
 
@@ -42,12 +42,12 @@ impl LocalBuckets {
         now: Instant,
         bucket: &str,
         capacity: u32,
-        rate: u32,
+        rate: f64,
         cost: f64,
     ) -> Decision {
         let cap = f64::from(capacity);
         let refill = |tokens: f64, at: Instant| {
-            (tokens + now.saturating_duration_since(at).as_secs_f64() * f64::from(rate)).min(cap)
+            (tokens + now.saturating_duration_since(at).as_secs_f64() * rate).min(cap)
         };
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         if buckets.len() > SWEEP_ABOVE {
@@ -84,28 +84,28 @@ mod tests {
     fn a_spent_bucket_refuses_until_it_has_refilled() {
         let buckets = LocalBuckets::new();
         let t0 = Instant::now();
-        let first = buckets.update_at(t0, "ip:a", 100, 10, 80.0);
+        let first = buckets.update_at(t0, "ip:a", 100, 10.0, 80.0);
         assert!(first.allowed);
         assert_eq!(first.remaining, 20);
-        let refused = buckets.update_at(t0, "ip:a", 100, 10, 50.0);
+        let refused = buckets.update_at(t0, "ip:a", 100, 10.0, 50.0);
         assert!(!refused.allowed);
         assert_eq!(refused.remaining, 20);
         assert_eq!(refused.retry_after, Duration::from_secs(3));
         assert_eq!(refused.reset_after, Duration::from_secs(8));
         let later = t0 + Duration::from_secs(3);
-        assert!(buckets.update_at(later, "ip:a", 100, 10, 50.0).allowed);
+        assert!(buckets.update_at(later, "ip:a", 100, 10.0, 50.0).allowed);
     }
 
     #[test]
     fn refunds_never_overfill_and_buckets_are_separate() {
         let buckets = LocalBuckets::new();
         let t0 = Instant::now();
-        buckets.update_at(t0, "ip:a", 100, 10, 30.0);
+        buckets.update_at(t0, "ip:a", 100, 10.0, 30.0);
         assert_eq!(
-            buckets.update_at(t0, "ip:a", 100, 10, -500.0).remaining,
+            buckets.update_at(t0, "ip:a", 100, 10.0, -500.0).remaining,
             100
         );
-        assert_eq!(buckets.update_at(t0, "ip:b", 100, 10, 1.0).remaining, 99);
+        assert_eq!(buckets.update_at(t0, "ip:b", 100, 10.0, 1.0).remaining, 99);
     }
 
     #[test]
@@ -113,9 +113,9 @@ mod tests {
         let buckets = LocalBuckets::new();
         let t0 = Instant::now();
         for i in 0..=SWEEP_ABOVE {
-            buckets.update_at(t0, &format!("ip:{i}"), 10, 10, 1.0);
+            buckets.update_at(t0, &format!("ip:{i}"), 10, 10.0, 1.0);
         }
-        buckets.update_at(t0 + Duration::from_secs(1), "ip:last", 10, 10, 1.0);
+        buckets.update_at(t0 + Duration::from_secs(1), "ip:last", 10, 10.0, 1.0);
         assert_eq!(buckets.len(), 1);
     }
 }

@@ -68,7 +68,7 @@ impl RedisBuckets {
         &self,
         bucket: &str,
         capacity: u32,
-        rate: u32,
+        rate: f64,
         cost: f64,
     ) -> redis::RedisResult<Decision> {
         let mut connection = self.connection.clone();

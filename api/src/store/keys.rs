@@ -27,8 +27,8 @@ pub struct NewKey {
     pub role: Role,
     pub organisation_id: Option<i32>,
     pub expires_at: Option<DateTime<Utc>>,
-    /// The size of the key's rate-limit bucket in cost points; `None`: the
-    /// service's default.
+    /// The key's own rate limit in cost points per minute (the bucket holds
+    /// a minute's worth); `None`: the service's default bucket.
     pub rate_limit: Option<u32>,
 }
 
@@ -95,7 +95,7 @@ impl Store {
                     "rateLimit",
                     OUT_OF_RANGE,
                     format!(
-                        "a key's rate limit is 1 to {MAX_KEY_RATE_LIMIT} cost points, not {limit}"
+                        "a key's rate limit is 1 to {MAX_KEY_RATE_LIMIT} cost points a minute, not {limit}"
                     ),
                 ));
             }
@@ -142,8 +142,9 @@ impl Store {
             .await?)
     }
 
-    /// A key by row id or by name.
-    pub async fn find_key(&self, id_or_name: &str) -> Result<Option<KeyRow>, StoreError> {
+    /// Every key whose row id or name is `id_or_name` (two keys when a
+    /// name is the id of another).
+    pub async fn find_key(&self, id_or_name: &str) -> Result<Vec<KeyRow>, StoreError> {
         let mut cond = Condition::any().add(api_key::Column::Name.eq(id_or_name.trim()));
         if let Ok(id) = id_or_name.trim().parse::<i32>() {
             cond = cond.add(api_key::Column::Id.eq(id));
@@ -151,6 +152,19 @@ impl Store {
         Ok(api_key::Entity::find()
             .filter(cond)
             .order_by_asc(api_key::Column::Id)
+            .all(self.db())
+            .await?)
+    }
+
+    /// The key with row id `id`, if there is one.
+    pub async fn key_by_id(&self, id: i32) -> Result<Option<KeyRow>, StoreError> {
+        Ok(api_key::Entity::find_by_id(id).one(self.db()).await?)
+    }
+
+    /// The key named `name`, if there is one (names are unique).
+    pub async fn key_by_name(&self, name: &str) -> Result<Option<KeyRow>, StoreError> {
+        Ok(api_key::Entity::find()
+            .filter(api_key::Column::Name.eq(name.trim()))
             .one(self.db())
             .await?)
     }

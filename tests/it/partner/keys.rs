@@ -222,9 +222,12 @@ async fn the_command_line_creates_lists_and_revokes_keys_without_showing_them_ag
         })
         .await
         .contains("--rate-limit"));
-        let revoked = tarjotin_api::keys_cli::revoke(&app.store, "own-sync")
-            .await
-            .unwrap();
+        let revoked = tarjotin_api::keys_cli::revoke(
+            &app.store,
+            tarjotin_api::keys_cli::KeyChoice::IdOrName("own-sync"),
+        )
+        .await
+        .unwrap();
         assert!(revoked.contains("revoked"), "{revoked}");
         let refused = app
             .run_with_header(&format!("Bearer {token}"), WHO, json!({}))
@@ -233,6 +236,51 @@ async fn the_command_line_creates_lists_and_revokes_keys_without_showing_them_ag
             refused["errors"][0]["extensions"]["code"],
             "UNAUTHENTICATED"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn revoking_a_text_that_is_one_keys_id_and_another_keys_name_is_refused() {
+    use tarjotin_api::keys_cli::{create, revoke, KeyChoice, KeyRequest};
+    on_every_backend(|app| async move {
+        load(&app).await;
+        let made = |name: String| KeyRequest {
+            organisation: Some(OWN),
+            role: "partner",
+            name: Some(name),
+            ..Default::default()
+        };
+        create(&app.store, made("first".into())).await.unwrap();
+        let first = app.store.key_by_name("first").await.unwrap().unwrap();
+        // A second key named by the first one's id.
+        let clash = first.id.to_string();
+        let clash = clash.as_str();
+        create(&app.store, made(clash.to_string())).await.unwrap();
+        let e = revoke(&app.store, KeyChoice::IdOrName(clash))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("--id") && e.contains("--name"), "{e}");
+        let row = app.store.key_by_id(first.id).await.unwrap().unwrap();
+        assert!(row.revoked_at.is_none(), "nothing was revoked");
+        revoke(&app.store, KeyChoice::Name(clash)).await.unwrap();
+        let named = app.store.key_by_name(clash).await.unwrap().unwrap();
+        assert!(named.revoked_at.is_some());
+        let row = app.store.key_by_id(first.id).await.unwrap().unwrap();
+        assert!(
+            row.revoked_at.is_none(),
+            "the key with that id is not revoked"
+        );
+        revoke(&app.store, KeyChoice::Id(first.id)).await.unwrap();
+        assert!(app
+            .store
+            .key_by_id(first.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_at
+            .is_some());
     })
     .await;
 }

@@ -75,8 +75,9 @@ impl ApiKey {
     async fn revoked_at(&self) -> Option<DateTime<Utc>> {
         self.0.revoked_at
     }
-    /// The size of the key's rate-limit bucket in cost points; empty: the
-    /// service's default.
+    /// The key's own rate limit in cost points per minute (its bucket holds
+    /// that many and refills that many a minute); empty: the service's
+    /// default bucket.
     async fn rate_limit(&self) -> Option<i32> {
         self.0.rate_limit
     }
@@ -96,8 +97,10 @@ pub struct CreateApiKeyInput {
     pub organisation: Option<ID>,
     /// When the key stops working.
     pub expires_at: Option<DateTime<Utc>>,
-    /// The key's rate-limit bucket in cost points (1 to 10,000,000); empty:
-    /// the service's default.
+    /// The key's own rate limit in cost points per minute (1 to
+    /// 10,000,000): its bucket holds that many and refills that many a
+    /// minute. A request costing more than the limit is refused with
+    /// `QUERY_COST_ABOVE_LIMIT`. Empty: the service's default bucket.
     pub rate_limit: Option<i32>,
 }
 
@@ -200,12 +203,9 @@ pub async fn revoke(ctx: &Context<'_>, id: ID) -> async_graphql::Result<RevokeAp
     let who = admin(ctx)?;
     let store = store(ctx);
     let found = match decode_as("id", &id, NodeKind::ApiKey) {
-        Ok(row) => store
-            .find_key(&row.to_string())
-            .await
-            .or_internal()?
-            .filter(|k| k.id == row),
-        Err(_) => store.find_key(&id).await.or_internal()?,
+        Ok(row) => store.key_by_id(row).await.or_internal()?,
+        // Not a global id: a name, never a row id (those travel as global ids).
+        Err(_) => store.key_by_name(&id).await.or_internal()?,
     };
     let Some(key) = found else {
         return Ok(RevokeApiKeyPayload {
