@@ -131,12 +131,7 @@ impl AuditEntry {
         let Some(id) = self.0.key_id else {
             return Ok(None);
         };
-        Ok(store(ctx)
-            .find_key(&id.to_string())
-            .await
-            .or_internal()?
-            .filter(|k| k.id == id)
-            .map(ApiKey))
+        Ok(store(ctx).key_by_id(id).await.or_internal()?.map(ApiKey))
     }
     async fn entity(&self) -> ChangeEntity {
         kind(&self.0).0

@@ -9,4 +9,4 @@ mod paths;
 mod payloads;
 
 pub use feed::PartnerQuery;
-pub use mutation::PartnerMutation;
+pub use mutation::{admin, PartnerMutation};
