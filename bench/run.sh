@@ -207,7 +207,7 @@ if [ -n "${MEILI_URL:-}" ]; then
   env "${meili_env[@]}" TARJOTIN_BIND=127.0.0.1:$((port + 2)) TARJOTIN_RATE_LIMIT=off "$bin" serve > "$work/server-meili.log" 2>&1 &
   meili_server=$!
   pids+=("$meili_server")
-  wait_for "http://127.0.0.1:$((port + 2))/healthz" 60
+  for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$((port + 2))/healthz" && break; sleep 0.05; done
   listen_s=$(since "$t")
   wait_for "http://127.0.0.1:$((port + 2))/readyz" 3600
   ready_s=$(since "$t")
