@@ -15,7 +15,10 @@ async fn main() {
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(e) => {
-            eprintln!("tarjotin: configuration error: {e}");
+            eprintln!(
+                "tarjotin: configuration error: {}",
+                tarjotin_api::redact::text(&e.to_string())
+            );
             std::process::exit(2);
         }
     };
@@ -23,7 +26,10 @@ async fn main() {
     match cli::run(cli, settings).await {
         Ok(code) => std::process::exit(code),
         Err(e) => {
-            eprintln!("tarjotin: {e:#}");
+            eprintln!(
+                "tarjotin: {}",
+                tarjotin_api::redact::text(&format!("{e:#}"))
+            );
             std::process::exit(1);
         }
     }

@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod keys_cli;
 pub mod metrics;
 pub mod ratelimit;
+pub mod redact;
 pub mod search;
 pub mod store;
 pub mod telemetry;

@@ -15,9 +15,11 @@ pub fn init(settings: &Settings) {
         directives.push_str(",meilisearch_sdk=error");
     }
     let filter = EnvFilter::try_new(&directives).unwrap_or_else(|_| EnvFilter::new("info"));
+    settings.register_secrets();
+    // Every line goes through the one redaction path (crate::redact).
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(|| crate::redact::Redacting(std::io::stderr()));
     let json = match settings.log_format {
         LogFormat::Json => true,
         LogFormat::Pretty => false,

@@ -62,8 +62,8 @@ type KnownValues = (
 /// that lacks a feature) apart from failures to reach it.
 pub(crate) fn engine_error(e: MeiliError) -> SearchError {
     match e {
-        MeiliError::Meilisearch(e) => SearchError::Rejected(e.to_string()),
-        other => SearchError::Unavailable(other.to_string()),
+        MeiliError::Meilisearch(e) => SearchError::Rejected(crate::redact::text(&e.to_string())),
+        other => SearchError::Unavailable(crate::redact::text(&other.to_string())),
     }
 }
 
@@ -148,6 +148,7 @@ impl MeiliEngine {
     /// it was made now.
     pub async fn use_scoped_key(&self, master_key: &str) -> Result<bool, SearchError> {
         let (key, created) = keys::scoped_key(&self.url, master_key, &self.uid).await?;
+        crate::redact::register(&key);
         let client = http::client(&self.url, Some(&key))?;
         *self.client.write().expect("client lock") = client;
         Ok(created)
