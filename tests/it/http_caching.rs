@@ -129,3 +129,22 @@ async fn a_hash_that_does_not_match_its_query_is_refused() {
         "a mismatched query is not kept"
     );
 }
+
+#[tokio::test]
+async fn a_persisted_query_that_does_not_validate_or_is_padded_is_not_kept() {
+    let server = Server::demo().await;
+    let padded = format!("{{ __typename }} #{}", "x".repeat(200 * 1024));
+    for query in ["{ noSuchField }", padded.as_str()] {
+        let ext = json!({ "persistedQuery": { "version": 1, "sha256Hash": sha256(query) } });
+        let (status, _, _) =
+            send(server.post(GQL, json!({ "query": query, "extensions": ext }))).await;
+        assert!(status == 200 || status == 400);
+        let (status, _, body) = send(server.post(GQL, json!({ "extensions": ext }))).await;
+        assert_eq!(
+            (status, code(&body)),
+            (400, "PERSISTED_QUERY_NOT_FOUND"),
+            "{} was not kept",
+            &query[..query.len().min(20)]
+        );
+    }
+}

@@ -1,6 +1,9 @@
 //! Automatic persisted queries (Apollo's protocol): a client sends the
 //! SHA-256 of a query instead of the query; the first time it sends both, and
-//! the query is kept in a bounded store (least recently used goes first).
+//! the query is kept in a bounded store (least recently used goes first),
+//! once it has run without request errors. The store is bounded by entries
+//! and by bytes, and a query larger than `MAX_ENTRY_BYTES` runs but is not
+//! kept, so that padded queries cannot fill memory.
 
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
@@ -57,16 +60,32 @@ pub struct Resolved {
     pub register: Option<String>,
 }
 
+/// The largest query kept (GraphiQL's introspection query is about 3 kB).
+pub const MAX_ENTRY_BYTES: usize = 32 * 1024;
+/// The most bytes of queries kept in all.
+pub const MAX_TOTAL_BYTES: usize = 8 * 1024 * 1024;
+
+/// The kept queries and their bytes.
+struct Kept {
+    queries: LruCache<String, Arc<str>>,
+    bytes: usize,
+}
+
 /// The bounded store.
 pub struct PersistedQueries {
-    cache: Option<Mutex<LruCache<String, Arc<str>>>>,
+    cache: Option<Mutex<Kept>>,
 }
 
 impl PersistedQueries {
     /// A store of at most `size` queries; 0 turns persisted queries off.
     pub fn new(size: usize) -> PersistedQueries {
         PersistedQueries {
-            cache: NonZeroUsize::new(size).map(|n| Mutex::new(LruCache::new(n))),
+            cache: NonZeroUsize::new(size).map(|n| {
+                Mutex::new(Kept {
+                    queries: LruCache::new(n),
+                    bytes: 0,
+                })
+            }),
         }
     }
 
@@ -126,7 +145,11 @@ impl PersistedQueries {
             }
             None => {
                 let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-                let query = cache.get(&hash).cloned().ok_or(PersistedError::NotFound)?;
+                let query = cache
+                    .queries
+                    .get(&hash)
+                    .cloned()
+                    .ok_or(PersistedError::NotFound)?;
                 Ok(Some(Resolved {
                     query,
                     register: None,
@@ -135,13 +158,26 @@ impl PersistedQueries {
         }
     }
 
-    /// Remembers a query that passed the checks.
+    /// Remembers a query that ran without request errors, unless it is
+    /// larger than `MAX_ENTRY_BYTES`; the least recently used go first
+    /// while the store holds too many queries or bytes.
     pub fn register(&self, hash: String, query: Arc<str>) {
-        if let Some(cache) = &self.cache {
-            cache
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .put(hash, query);
+        let Some(cache) = &self.cache else {
+            return;
+        };
+        if query.len() > MAX_ENTRY_BYTES {
+            return;
+        }
+        let mut kept = cache.lock().unwrap_or_else(|e| e.into_inner());
+        kept.bytes += query.len();
+        if let Some((_, old)) = kept.queries.push(hash, query) {
+            kept.bytes -= old.len();
+        }
+        while kept.bytes > MAX_TOTAL_BYTES {
+            match kept.queries.pop_lru() {
+                Some((_, old)) => kept.bytes -= old.len(),
+                None => break,
+            }
         }
     }
 
@@ -149,7 +185,14 @@ impl PersistedQueries {
     pub fn len(&self) -> usize {
         self.cache
             .as_ref()
-            .map_or(0, |c| c.lock().map(|c| c.len()).unwrap_or(0))
+            .map_or(0, |c| c.lock().map(|c| c.queries.len()).unwrap_or(0))
+    }
+
+    /// How many bytes of queries are kept.
+    pub fn bytes(&self) -> usize {
+        self.cache
+            .as_ref()
+            .map_or(0, |c| c.lock().map(|c| c.bytes).unwrap_or(0))
     }
 
     /// Whether none are kept.
@@ -209,6 +252,24 @@ mod tests {
         assert_eq!(store.len(), 2);
         let e = ext(&hash_of("{ a }"));
         assert_eq!(store.resolve(None, Some(&e)), Err(PersistedError::NotFound));
+    }
+
+    #[test]
+    fn padded_queries_are_not_kept_and_the_bytes_stay_bounded() {
+        let store = PersistedQueries::new(100_000);
+        let padded = format!("{{ __typename }} #{}", "x".repeat(256 * 1024));
+        store.register(hash_of(&padded), padded.as_str().into());
+        assert_eq!(store.len(), 0, "larger than an entry may be");
+        for i in 0..1000 {
+            let q = format!("{{ __typename }} #{i:05}{}", "x".repeat(30 * 1024));
+            store.register(hash_of(&q), q.as_str().into());
+        }
+        assert!(store.bytes() <= MAX_TOTAL_BYTES, "{}", store.bytes());
+        assert!(store.len() < 1000);
+        let q = "{ __typename }";
+        store.register(hash_of(q), q.into());
+        store.register(hash_of(q), q.into());
+        assert!(store.bytes() <= MAX_TOTAL_BYTES);
     }
 
     #[test]

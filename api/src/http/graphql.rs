@@ -283,9 +283,6 @@ async fn run(
             return answer(refuse(media, refusal, cost, decision.as_ref()));
         }
     };
-    if let Some(hash) = resolved.register.clone() {
-        services.apq.register(hash, Arc::clone(&resolved.query));
-    }
     let mut request = async_graphql::Request::new(resolved.query.to_string())
         .variables(variables)
         .data(caller);
@@ -294,6 +291,15 @@ async fn run(
     }
     let response =
         execute_checked(&services.schema, &services.store, request, checked.document).await;
+    // Kept only once it has run: a document that does not validate against
+    // the schema is never stored.
+    let request_errors = response
+        .errors
+        .iter()
+        .any(|e| e.path.is_empty() && response.data == async_graphql::Value::Null);
+    if let (Some(hash), false) = (resolved.register.clone(), request_errors) {
+        services.apq.register(hash, Arc::clone(&resolved.query));
+    }
     let actual = actual_cost(&response.data, requested);
     services.metrics.cost(requested, actual);
     let unused = charge.saturating_sub(actual.max(1));
