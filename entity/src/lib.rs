@@ -11,6 +11,7 @@ pub mod guidance_service;
 pub mod instance_tag;
 pub mod location;
 pub mod organisation;
+pub mod search_dead_letter;
 pub mod search_outbox;
 pub mod search_rebuild;
 pub mod service_tag;

@@ -17,6 +17,8 @@ pub struct Model {
     pub applied_at: Option<DateTimeUtc>,
     /// The process that applied it (`host:pid:tag`).
     pub applied_by: Option<String>,
+    /// Not tried again before this, after a refusal.
+    pub next_attempt_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,7 @@
 //! autocomplete, highlights, limits, and an index that never loses a write.
 
 use serde_json::{json, Value};
+use tarjotin_api::domain::Role;
 use tarjotin_api::ingest::{parse_jsonld_line, FeedRecord};
 use tarjotin_api::store::CatalogueWriter;
 
@@ -236,6 +237,14 @@ async fn the_index_catches_up_after_an_outage_and_equals_the_database() {
             .data("{ indexStatus { pendingChanges lastError } }", json!({}))
             .await;
         assert_eq!(status["indexStatus"]["pendingChanges"], 1000);
+        assert!(
+            status["indexStatus"]["lastError"].is_null(),
+            "the engine's error text is for administrators"
+        );
+        let (_, admin) = app.key(Role::Admin, None).await;
+        let status = app
+            .data_as(admin, "{ indexStatus { lastError } }", json!({}))
+            .await;
         assert!(status["indexStatus"]["lastError"].is_string());
         assert!(ids(&search(&app, "muutos999", json!(null)).await).is_empty());
 
@@ -267,6 +276,39 @@ async fn a_course_unpublished_since_indexing_is_not_shown_before_the_outbox_catc
         app.search.drain().await.unwrap();
         let found = ids(&search(&app, "lähihoitaja", json!(null)).await);
         assert!(!found.contains(&"urn:kymi:course:ekami:1".to_string()));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_course_unpublished_since_indexing_is_not_suggested_before_the_outbox_catches_up() {
+    on_every_demo(|app| async move {
+        let query = r#"{ suggest(prefix: "Sosiaali- ja terveysalan perus", first: 20) { text kind courseId } }"#;
+        let before = app.data(query, json!({})).await;
+        let nurse = before["suggest"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| {
+                s["text"] == "Sosiaali- ja terveysalan perustutkinto, lähihoitaja (aikuiset, monimuoto)"
+            })
+            .unwrap_or_else(|| panic!("{before}"))["courseId"]
+            .clone();
+        let suggested = |data: &Value| {
+            data["suggest"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["courseId"] == nurse)
+        };
+        assert!(suggested(&app.data(query, json!({})).await));
+        let mut course = first_course();
+        course.state = tarjotin_api::domain::PublicationState::Draft;
+        app.store.upsert_course(&course).await.unwrap();
+        assert!(
+            !suggested(&app.data(query, json!({})).await),
+            "not suggested while the index still has it"
+        );
     })
     .await;
 }
@@ -358,6 +400,89 @@ async fn an_unreachable_engine_is_search_unavailable_and_its_cause_stays_in_the_
             listed["courses"]["totalCount"].as_u64().unwrap() > 0,
             "listings still work"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_course_the_engine_refuses_is_set_apart_retried_and_becomes_a_dead_letter() {
+    on_every_demo(|app| async move {
+        let mut bad = first_course();
+        let bad_id = app
+            .store
+            .course_by_external_id(&bad.external_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        app.engine.refuse_courses(&[bad_id]);
+        bad.keywords = vec!["zorblaxxi".into()];
+        app.store.upsert_course(&bad).await.unwrap();
+        // Others in the same batch are applied all the same.
+        let lines = std::fs::read_to_string(demo_path("courses")).unwrap();
+        let mut good = match parse_jsonld_line(lines.lines().nth(1).unwrap()).unwrap() {
+            FeedRecord::Course(c) => c,
+            _ => panic!("not a course"),
+        };
+        good.keywords = vec!["quuxvamppi".into()];
+        app.store.upsert_course(&good).await.unwrap();
+        app.search.drain().await.unwrap();
+        assert!(ids(&search(&app, "quuxvamppi", json!(null)).await).contains(&good.external_id));
+        assert!(!ids(&search(&app, "zorblaxxi", json!(null)).await).contains(&bad.external_id));
+        let status = app
+            .data("{ indexStatus { pendingChanges deadLetters } }", json!({}))
+            .await;
+        assert_eq!(status["indexStatus"]["pendingChanges"], 1, "{status}");
+        assert_eq!(status["indexStatus"]["deadLetters"], 0);
+
+        // Refused again at every try, it becomes a dead letter and blocks
+        // nothing.
+        for _ in 0..tarjotin_api::store::MAX_ATTEMPTS {
+            app.store.retry_refused_now().await.unwrap();
+            app.search.drain().await.unwrap();
+        }
+        let status = app
+            .data("{ indexStatus { pendingChanges deadLetters } }", json!({}))
+            .await;
+        assert_eq!(status["indexStatus"]["pendingChanges"], 0, "{status}");
+        assert_eq!(status["indexStatus"]["deadLetters"], 1, "{status}");
+        let anonymous = app.run("{ searchDeadLetters { id } }", json!({})).await;
+        assert_eq!(
+            anonymous["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{anonymous}"
+        );
+        let (_, admin) = app.key(Role::Admin, None).await;
+        let letters = app
+            .data_as(
+                admin.clone(),
+                "{ searchDeadLetters { id attempts error } }",
+                json!({}),
+            )
+            .await;
+        let letter = &letters["searchDeadLetters"][0];
+        assert_eq!(letter["attempts"], tarjotin_api::store::MAX_ATTEMPTS);
+        assert!(
+            letter["error"].as_str().unwrap().contains("refuses"),
+            "{letters}"
+        );
+
+        // Once the cause is gone, an administrator sends it back.
+        app.engine.refuse_courses(&[]);
+        let retried = app
+            .data_as(
+                admin,
+                "mutation($ids: [Int!]) { retrySearchDeadLetters(ids: $ids) { retried } }",
+                json!({ "ids": [letter["id"]] }),
+            )
+            .await;
+        assert_eq!(retried["retrySearchDeadLetters"]["retried"], 1);
+        app.search.drain().await.unwrap();
+        assert!(ids(&search(&app, "zorblaxxi", json!(null)).await).contains(&bad.external_id));
+        let status = app
+            .data("{ indexStatus { pendingChanges deadLetters } }", json!({}))
+            .await;
+        assert_eq!(status["indexStatus"]["deadLetters"], 0);
+        assert_eq!(status["indexStatus"]["pendingChanges"], 0);
     })
     .await;
 }

@@ -67,6 +67,15 @@ pub fn search_failed(e: crate::search::SearchError) -> async_graphql::Error {
     }
 }
 
+/// A search-service failure: the engine's as `search_failed`, the store's
+/// internal.
+pub fn index_failed(e: crate::search::service::IndexError) -> async_graphql::Error {
+    match e {
+        crate::search::service::IndexError::Engine(e) => search_failed(e),
+        other => internal(other),
+    }
+}
+
 /// Converts store failures into internal errors at the resolver boundary.
 pub trait OrInternal<T> {
     /// Logs the failure and hides it from the client.

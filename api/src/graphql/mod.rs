@@ -38,7 +38,7 @@ pub struct Query(query::QueryRoot, search::SearchQuery, partner::PartnerQuery);
 
 /// Every write of the partner API.
 #[derive(MergedObject, Default)]
-pub struct Mutation(partner::PartnerMutation);
+pub struct Mutation(partner::PartnerMutation, search::SearchMutation);
 
 /// The schema type.
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

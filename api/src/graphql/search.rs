@@ -9,7 +9,7 @@ use async_graphql::{Context, Enum, Object, OutputType, SimpleObject, ID};
 
 use super::context::{store, today, visibility};
 use super::enums::Lang;
-use super::errors::{bad_input, search_failed, OrInternal};
+use super::errors::{bad_input, index_failed, search_failed, OrInternal};
 use super::filters::CourseFilter;
 use super::ids::{encode, NodeKind};
 use super::loaders::InstanceId;
@@ -167,6 +167,57 @@ pub enum SuggestionKind {
     Municipality,
 }
 
+/// A change the search engine refused too many times: its course is not
+/// in the index as it is in the database until it is sent back.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct SearchDeadLetter {
+    /// The dead letter's number, for `retrySearchDeadLetters`.
+    pub id: i32,
+    /// The course whose change it was.
+    pub course_id: ID,
+    /// How many times it was tried.
+    pub attempts: i32,
+    /// The last refusal, from the engine or the document builder.
+    pub error: String,
+    /// When the change was first written.
+    pub first_failed_at: chrono::DateTime<chrono::Utc>,
+    /// When it was given up.
+    pub dead_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The dead letters sent back.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct RetrySearchDeadLettersPayload {
+    /// How many went back to the outbox as fresh changes.
+    pub retried: u64,
+}
+
+/// The search index's administration.
+#[derive(Default)]
+pub struct SearchMutation;
+
+#[Object]
+impl SearchMutation {
+    /// Sends dead letters back to the outbox as fresh changes (every one
+    /// when `ids` is not given). Administrators only.
+    async fn retry_search_dead_letters(
+        &self,
+        ctx: &Context<'_>,
+        ids: Option<Vec<i32>>,
+    ) -> async_graphql::Result<RetrySearchDeadLettersPayload> {
+        super::partner::admin(ctx)?;
+        if ids.as_ref().is_some_and(|ids| ids.len() > 1000) {
+            return Err(bad_input("ids", "at most 1000 at a time"));
+        }
+        let retried = store(ctx)
+            .retry_dead_letters(ids.as_deref())
+            .await
+            .or_internal()?;
+        service(ctx).kick();
+        Ok(RetrySearchDeadLettersPayload { retried })
+    }
+}
+
 /// The state of the search index.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct IndexStatus {
@@ -176,7 +227,10 @@ pub struct IndexStatus {
     /// Changes written to the database and not yet confirmed by the engine.
     pub pending_changes: u64,
     pub oldest_pending_seconds: Option<i64>,
+    /// The engine's last refusal; for administrators only (null otherwise).
     pub last_error: Option<String>,
+    /// Changes the engine refused too many times; `searchDeadLetters` lists them.
+    pub dead_letters: u64,
     /// `voikko`, or `snowball` when Voikko is missing.
     pub finnish_analyzer: String,
     pub analyzer_warning: Option<String>,
@@ -408,9 +462,9 @@ impl SearchQuery {
         }
         let lang: DomainLang = lang.unwrap_or_default().into();
         let found = service(ctx)
-            .suggest(&prefix, lang, first as usize)
+            .suggest(&prefix, lang, first as usize, visibility(ctx))
             .await
-            .map_err(search_failed)?;
+            .map_err(index_failed)?;
         Ok(found
             .into_iter()
             .map(|s| Suggestion {
@@ -426,7 +480,37 @@ impl SearchQuery {
             .collect())
     }
 
-    /// The state of the search index: engine, documents, pending changes, last error.
+    /// Changes the search engine refused too many times, newest first, at
+    /// most `first` (up to 100). Administrators only.
+    #[graphql(cache_control(no_cache))]
+    async fn search_dead_letters(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+    ) -> async_graphql::Result<Vec<SearchDeadLetter>> {
+        super::partner::admin(ctx)?;
+        if !(1..=MAX_PAGE_SIZE).contains(&first) {
+            return Err(bad_input(
+                "first",
+                format!("between 1 and {MAX_PAGE_SIZE}, got {first}"),
+            ));
+        }
+        let letters = store(ctx).dead_letters(first as u64).await.or_internal()?;
+        Ok(letters
+            .into_iter()
+            .map(|l| SearchDeadLetter {
+                id: l.id,
+                course_id: encode(NodeKind::Course, l.course_id),
+                attempts: l.attempts,
+                error: l.error,
+                first_failed_at: l.first_failed_at,
+                dead_at: l.dead_at,
+            })
+            .collect())
+    }
+
+    /// The state of the search index: engine, documents, pending changes,
+    /// dead letters, and the last error (administrators only).
     #[graphql(cache_control(no_cache))]
     async fn index_status(&self, ctx: &Context<'_>) -> async_graphql::Result<IndexStatus> {
         let status = service(ctx).status().await.or_internal()?;
@@ -436,7 +520,10 @@ impl SearchQuery {
             documents: status.documents,
             pending_changes: status.pending,
             oldest_pending_seconds: status.oldest_pending_seconds(),
-            last_error: status.last_error,
+            last_error: status
+                .last_error
+                .filter(|_| super::context::caller(ctx).is_admin()),
+            dead_letters: status.dead_letters,
             finnish_analyzer: match analyzer.backend() {
                 Backend::Voikko => "voikko".into(),
                 Backend::Snowball => "snowball".into(),

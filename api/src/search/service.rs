@@ -5,6 +5,7 @@
 //! rebuild walks the catalogue a page at a time, so that memory does not
 //! grow with its size, and swaps the fresh index in at the end.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -13,7 +14,7 @@ use tokio::sync::Notify;
 use super::{
     IndexChange, IndexCheck, RebuildProgress, SearchDocument, SearchEngine, SearchError, Unwatched,
 };
-use crate::store::{Store, StoreError};
+use crate::store::{PendingChange, Store, StoreError};
 
 /// Changes applied per batch.
 const BATCH: u64 = 1000;
@@ -42,6 +43,8 @@ pub struct IndexStatus {
     /// How long the oldest pending change has waited, exactly.
     pub oldest_pending: Option<chrono::TimeDelta>,
     pub last_error: Option<String>,
+    /// Changes the engine refused too many times (see `Store::dead_letters`).
+    pub dead_letters: u64,
     /// An index answers searches (false while the first one is built).
     pub serving: bool,
     /// The start's catch-up has finished.
@@ -246,17 +249,36 @@ impl SearchService {
         self.engine.search(request).await
     }
 
-    /// Autocompletes a prefix.
+    /// Autocompletes a prefix. Course suggestions are checked against the
+    /// database, so that a course unpublished since it was indexed is not
+    /// suggested while the outbox has yet to apply the change (or cannot).
     pub async fn suggest(
         &self,
         prefix: &str,
         lang: crate::domain::Lang,
         limit: usize,
-    ) -> Result<Vec<super::Suggestion>, SearchError> {
+        visibility: crate::domain::Visibility,
+    ) -> Result<Vec<super::Suggestion>, IndexError> {
         if let Some(e) = self.not_ready() {
-            return Err(e);
+            return Err(e.into());
         }
-        self.engine.suggest(prefix, lang, limit).await
+        // A few more than asked, for those that turn out not to be visible.
+        let mut found = self
+            .engine
+            .suggest(prefix, lang, limit + limit / 2 + 2)
+            .await?;
+        let ids: Vec<i32> = found.iter().filter_map(|s| s.course_id).collect();
+        if !ids.is_empty() {
+            let rows = self.store.courses_by_ids(&ids).await?;
+            found.retain(|s| match s.course_id {
+                Some(id) => rows
+                    .get(&id)
+                    .is_some_and(|r| visibility.allows(&r.state, r.provider_id)),
+                None => true,
+            });
+        }
+        found.truncate(limit);
+        Ok(found)
     }
 
     /// Rebuilds the whole index from the database, a page of courses at a
@@ -375,6 +397,12 @@ impl SearchService {
         Ok(applied)
     }
 
+    /// One batch: the documents of the pending changes' courses, applied
+    /// together. A course whose document cannot be built, or that the
+    /// engine refuses, is set apart (the batch is split until the refused
+    /// ones are alone) and waits out its backoff, and after `MAX_ATTEMPTS`
+    /// becomes a dead letter; the others are applied. An engine that cannot
+    /// be reached fails the whole batch, to be retried as it is.
     async fn apply_batch(&self) -> Result<usize, IndexError> {
         let pending = self.store.pending_changes(BATCH).await?;
         if pending.is_empty() {
@@ -383,37 +411,104 @@ impl SearchService {
         let mut course_ids: Vec<i32> = pending.iter().map(|p| p.course_id).collect();
         course_ids.sort_unstable();
         course_ids.dedup();
-        let docs = documents(self.store.course_bundles(Some(&course_ids)).await?)?;
-        let mut changes: Vec<IndexChange> = Vec::with_capacity(course_ids.len());
-        for id in &course_ids {
-            match docs.iter().find(|d| d.course_id == *id) {
-                Some(doc) => changes.push(IndexChange::Upsert(Box::new(doc.clone()))),
-                None => changes.push(IndexChange::Delete(*id)),
+        let mut refused: Vec<(i32, String)> = Vec::new();
+        let mut docs: HashMap<i32, SearchDocument> = HashMap::new();
+        for (course, instances, provider) in self.store.course_bundles(Some(&course_ids)).await? {
+            match SearchDocument::from_rows(&course, &instances, &provider) {
+                Ok(doc) => {
+                    docs.insert(course.id, doc);
+                }
+                Err(e) => refused.push((
+                    course.id,
+                    format!("the course's document cannot be built: {e}"),
+                )),
             }
         }
+        let changes: Vec<IndexChange> = course_ids
+            .iter()
+            .filter(|id| !refused.iter().any(|(r, _)| r == *id))
+            .map(|id| match docs.remove(id) {
+                Some(doc) => IndexChange::Upsert(Box::new(doc)),
+                None => IndexChange::Delete(*id),
+            })
+            .collect();
         let ids: Vec<i32> = pending.iter().map(|p| p.id).collect();
-        match self.engine.apply(changes).await {
-            Ok(()) => {
-                let marked = self.store.confirm_changes(&ids, &self.instance).await?;
-                if marked < ids.len() as u64 {
-                    // Another process applied them first: it should not,
-                    // while this one leads.
-                    tracing::warn!(
-                        changes = ids.len(),
-                        marked,
-                        "some changes were already marked applied"
-                    );
-                }
-                *self.last_error.lock().expect("lock") = None;
-                Ok(ids.len())
-            }
+        match self.apply_isolating(changes, &mut refused).await {
+            Ok(()) => {}
             Err(e) => {
                 let message = e.to_string();
                 self.store.note_failure(&ids, &message).await?;
                 *self.last_error.lock().expect("lock") = Some(message);
-                Err(e.into())
+                return Err(e.into());
             }
         }
+        let (failed, applied): (Vec<&PendingChange>, Vec<&PendingChange>) = pending
+            .iter()
+            .partition(|p| refused.iter().any(|(r, _)| *r == p.course_id));
+        let applied: Vec<i32> = applied.iter().map(|p| p.id).collect();
+        let marked = self.store.confirm_changes(&applied, &self.instance).await?;
+        if marked < applied.len() as u64 {
+            // Another process applied them first: it should not, while this
+            // one leads.
+            tracing::warn!(
+                changes = applied.len(),
+                marked,
+                "some changes were already marked applied"
+            );
+        }
+        for (course, error) in &refused {
+            let of_course: Vec<PendingChange> = failed
+                .iter()
+                .filter(|p| p.course_id == *course)
+                .map(|p| (*p).clone())
+                .collect();
+            let dead = self.store.note_refusal(&of_course, error).await?;
+            if dead > 0 {
+                tracing::error!(course.id = course, %error, "the search engine keeps refusing a course; it is a dead letter now (see searchDeadLetters)");
+            } else {
+                tracing::warn!(course.id = course, %error, "the search engine refused a course; it is tried again later");
+            }
+        }
+        *self.last_error.lock().expect("lock") = refused
+            .last()
+            .map(|(course, error)| format!("course {course}: {error}"));
+        Ok(pending.len())
+    }
+
+    /// Applies `changes`, splitting them while the engine refuses some, so
+    /// that each refused change ends up alone in `refused` and the rest are
+    /// applied. Fails only when the engine cannot be reached.
+    fn apply_isolating<'a>(
+        &'a self,
+        changes: Vec<IndexChange>,
+        refused: &'a mut Vec<(i32, String)>,
+    ) -> futures_util::future::BoxFuture<'a, Result<(), SearchError>> {
+        Box::pin(async move {
+            if changes.is_empty() {
+                return Ok(());
+            }
+            let course_of = |c: &IndexChange| match c {
+                IndexChange::Upsert(doc) => doc.course_id,
+                IndexChange::Delete(id) => *id,
+            };
+            let single = (changes.len() == 1).then(|| course_of(&changes[0]));
+            let mut rest = changes.clone();
+            match self.engine.apply(changes).await {
+                Ok(()) => Ok(()),
+                Err(SearchError::Rejected(why)) => match single {
+                    Some(course) => {
+                        refused.push((course, why));
+                        Ok(())
+                    }
+                    None => {
+                        let second = rest.split_off(rest.len() / 2);
+                        self.apply_isolating(rest, refused).await?;
+                        self.apply_isolating(second, refused).await
+                    }
+                },
+                Err(e) => Err(e),
+            }
+        })
     }
 
     /// Applies the outbox until it is empty.
@@ -494,8 +589,10 @@ impl SearchService {
             .expect("lock")
             .clone()
             .or(stored_error);
+        let dead_letters = self.store.dead_letter_count().await?;
         let state = self.state().clone();
         Ok(IndexStatus {
+            dead_letters,
             engine: self.engine.name(),
             documents: self.engine.count().await.ok(),
             pending,

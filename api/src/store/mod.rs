@@ -28,7 +28,7 @@ pub use edit::{Keep, ScheduleReport};
 pub use guidance::GuidanceFilter;
 pub use keys::{IdentifyError, Identity, KeyRow, NewKey};
 pub use lease::Lead;
-pub use outbox::{CourseBundle, PendingChange, RebuildRequest};
+pub use outbox::{CourseBundle, DeadLetter, PendingChange, RebuildRequest, MAX_ATTEMPTS};
 pub use records::location_record;
 pub use rows::*;
 pub use write::{

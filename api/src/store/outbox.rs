@@ -4,14 +4,14 @@
 //! replay what reached only the index it replaced; then they are purged.
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use super::{CourseRow, InstanceRow, OrganisationRow, Store, StoreError};
-use entity::{course, organisation, search_outbox, search_rebuild};
+use entity::{course, organisation, search_dead_letter, search_outbox, search_rebuild};
 
 /// How long applied changes are kept for replays.
 const RETENTION: chrono::Duration = chrono::Duration::hours(24);
@@ -24,7 +24,22 @@ const ID_CHUNK: usize = 10_000;
 pub struct PendingChange {
     pub id: i32,
     pub course_id: i32,
+    /// Refusals so far.
+    pub attempts: i32,
 }
+
+/// Refusals after which a change moves to the dead letters.
+pub const MAX_ATTEMPTS: i32 = 5;
+
+/// How long a refused change waits before it is tried again: doubling from
+/// five seconds, at most ten minutes.
+fn backoff(attempts: i32) -> chrono::Duration {
+    let seconds = std::cmp::min(5i64.saturating_mul(1i64 << attempts.clamp(0, 20)), 600);
+    chrono::Duration::seconds(seconds)
+}
+
+/// A change the engine refused too many times.
+pub type DeadLetter = search_dead_letter::Model;
 
 /// Where a rebuild request stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,10 +88,16 @@ pub(crate) async fn enqueue_many(
 }
 
 impl Store {
-    /// The oldest pending changes, at most `limit`.
+    /// The oldest pending changes that are due, at most `limit` (a refused
+    /// change waits out its backoff).
     pub async fn pending_changes(&self, limit: u64) -> Result<Vec<PendingChange>, StoreError> {
         let rows = search_outbox::Entity::find()
             .filter(search_outbox::Column::AppliedAt.is_null())
+            .filter(
+                sea_orm::Condition::any()
+                    .add(search_outbox::Column::NextAttemptAt.is_null())
+                    .add(search_outbox::Column::NextAttemptAt.lte(Utc::now())),
+            )
             .order_by_asc(search_outbox::Column::Id)
             .limit(limit)
             .all(self.db())
@@ -86,8 +107,113 @@ impl Store {
             .map(|r| PendingChange {
                 id: r.id,
                 course_id: r.course_id,
+                attempts: r.attempts,
             })
             .collect())
+    }
+
+    /// Notes that the engine (or the document builder) refused these
+    /// changes: each waits out its backoff; those refused `MAX_ATTEMPTS`
+    /// times move to the dead letters. Returns how many moved.
+    pub async fn note_refusal(
+        &self,
+        changes: &[PendingChange],
+        error: &str,
+    ) -> Result<usize, StoreError> {
+        let error: String = error.chars().take(2000).collect();
+        let now = Utc::now();
+        let tx = self.db().begin().await?;
+        let mut dead = 0;
+        for change in changes {
+            let attempts = change.attempts.saturating_add(1);
+            if attempts >= MAX_ATTEMPTS {
+                let first = search_outbox::Entity::find_by_id(change.id)
+                    .one(&tx)
+                    .await?
+                    .map_or(now, |r| r.created_at);
+                search_dead_letter::ActiveModel {
+                    course_id: Set(change.course_id),
+                    change_id: Set(change.id),
+                    attempts: Set(attempts),
+                    error: Set(error.clone()),
+                    first_failed_at: Set(first),
+                    dead_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&tx)
+                .await?;
+                search_outbox::Entity::delete_by_id(change.id)
+                    .exec(&tx)
+                    .await?;
+                dead += 1;
+            } else {
+                search_outbox::Entity::update_many()
+                    .col_expr(search_outbox::Column::Attempts, Expr::value(attempts))
+                    .col_expr(search_outbox::Column::LastError, Expr::value(error.clone()))
+                    .col_expr(
+                        search_outbox::Column::NextAttemptAt,
+                        Expr::value(now + backoff(attempts)),
+                    )
+                    .filter(search_outbox::Column::Id.eq(change.id))
+                    .exec(&tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(dead)
+    }
+
+    /// Makes every refused change that waits out its backoff due now;
+    /// returns how many there were.
+    pub async fn retry_refused_now(&self) -> Result<u64, StoreError> {
+        Ok(search_outbox::Entity::update_many()
+            .col_expr(
+                search_outbox::Column::NextAttemptAt,
+                Expr::value(Option::<chrono::DateTime<Utc>>::None),
+            )
+            .filter(search_outbox::Column::AppliedAt.is_null())
+            .filter(search_outbox::Column::NextAttemptAt.is_not_null())
+            .exec(self.db())
+            .await?
+            .rows_affected)
+    }
+
+    /// The dead letters, newest first, at most `limit`.
+    pub async fn dead_letters(&self, limit: u64) -> Result<Vec<DeadLetter>, StoreError> {
+        Ok(search_dead_letter::Entity::find()
+            .order_by_desc(search_dead_letter::Column::Id)
+            .limit(limit)
+            .all(self.db())
+            .await?)
+    }
+
+    /// How many changes are dead letters.
+    pub async fn dead_letter_count(&self) -> Result<u64, StoreError> {
+        Ok(search_dead_letter::Entity::find().count(self.db()).await?)
+    }
+
+    /// Sends dead letters back to the outbox as fresh changes (all of them
+    /// when `ids` is None); returns how many went back.
+    pub async fn retry_dead_letters(&self, ids: Option<&[i32]>) -> Result<u64, StoreError> {
+        let tx = self.db().begin().await?;
+        let mut find = search_dead_letter::Entity::find();
+        if let Some(ids) = ids {
+            find = find.filter(search_dead_letter::Column::Id.is_in(ids.to_vec()));
+        }
+        let letters = find.all(&tx).await?;
+        let mut courses: Vec<i32> = letters.iter().map(|l| l.course_id).collect();
+        courses.sort_unstable();
+        courses.dedup();
+        for course_id in &courses {
+            enqueue(&tx, *course_id).await?;
+        }
+        let gone: Vec<i32> = letters.iter().map(|l| l.id).collect();
+        search_dead_letter::Entity::delete_many()
+            .filter(search_dead_letter::Column::Id.is_in(gone))
+            .exec(&tx)
+            .await?;
+        tx.commit().await?;
+        Ok(letters.len() as u64)
     }
 
     /// The ids of every change pending now, oldest first (a rebuild
@@ -147,20 +273,19 @@ impl Store {
         Ok(update.exec(self.db()).await?.rows_affected)
     }
 
-    /// Notes a failed attempt on some changes.
+    /// Notes that the engine could not be reached for some changes (not
+    /// their fault: they are not counted towards the dead letters).
     pub async fn note_failure(&self, ids: &[i32], error: &str) -> Result<(), StoreError> {
-        search_outbox::Entity::update_many()
-            .col_expr(
-                search_outbox::Column::Attempts,
-                Expr::col(search_outbox::Column::Attempts).add(1),
-            )
-            .col_expr(
-                search_outbox::Column::LastError,
-                Expr::value(error.chars().take(2000).collect::<String>()),
-            )
-            .filter(search_outbox::Column::Id.is_in(ids.to_vec()))
-            .exec(self.db())
-            .await?;
+        for chunk in ids.chunks(ID_CHUNK) {
+            search_outbox::Entity::update_many()
+                .col_expr(
+                    search_outbox::Column::LastError,
+                    Expr::value(error.chars().take(2000).collect::<String>()),
+                )
+                .filter(search_outbox::Column::Id.is_in(chunk.to_vec()))
+                .exec(self.db())
+                .await?;
+        }
         Ok(())
     }
 

@@ -27,6 +27,8 @@ pub use index::edit_distance;
 pub struct EmbeddedEngine {
     index: Arc<RwLock<Arc<RwLock<Index>>>>,
     down: AtomicBool,
+    /// Courses whose documents a batch is refused for (for tests).
+    refused: std::sync::Mutex<Vec<i32>>,
 }
 
 /// A fresh index built off the async threads, a batch at a time; the old
@@ -84,6 +86,13 @@ impl EmbeddedEngine {
     /// of a remote engine would (for tests of the outbox).
     pub fn set_available(&self, available: bool) {
         self.down.store(!available, Ordering::SeqCst);
+    }
+
+    /// Refuses every batch that upserts one of `courses`, as a remote
+    /// engine refuses a batch holding a document it cannot take (for tests
+    /// of the outbox's dead letters). An empty list takes everything again.
+    pub fn refuse_courses(&self, courses: &[i32]) {
+        *self.refused.lock().unwrap_or_else(|e| e.into_inner()) = courses.to_vec();
     }
 
     fn current(&self) -> Arc<RwLock<Index>> {
@@ -188,6 +197,19 @@ impl SearchEngine for EmbeddedEngine {
     fn apply(&self, changes: Vec<IndexChange>) -> BoxFuture<'_, Result<(), SearchError>> {
         Box::pin(async move {
             self.check()?;
+            {
+                let refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(id) = changes.iter().find_map(|c| match c {
+                    IndexChange::Upsert(doc) if refused.contains(&doc.course_id) => {
+                        Some(doc.course_id)
+                    }
+                    _ => None,
+                }) {
+                    return Err(SearchError::Rejected(format!(
+                        "the batch holds a document the engine refuses (course {id})"
+                    )));
+                }
+            }
             let current = self.current();
             let mut index = current.write().expect("index lock");
             for change in changes {
