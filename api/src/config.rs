@@ -19,6 +19,10 @@ pub const KNOWN: &[(&str, &str)] = &[
     ),
     ("TARJOTIN_BIND", "address to serve on, e.g. 127.0.0.1:8080"),
     (
+        "TARJOTIN_OPS_ADDR",
+        "address of the operations listener (/metrics, detailed /readyz), e.g. 127.0.0.1:9090",
+    ),
+    (
         "TARJOTIN_LOG",
         "log filter, e.g. info or tarjotin_api=debug",
     ),
@@ -197,13 +201,7 @@ impl DatabaseUrl {
 
 /// Replaces the password of a URL with `***`.
 pub(crate) fn redact(value: &str) -> String {
-    match url::Url::parse(value) {
-        Ok(mut url) if url.password().is_some() => {
-            let _ = url.set_password(Some("***"));
-            url.to_string()
-        }
-        _ => value.to_string(),
-    }
+    crate::redact::url(value)
 }
 
 impl fmt::Display for DatabaseUrl {
@@ -246,6 +244,8 @@ pub struct Settings {
     pub database_url: DatabaseUrl,
     pub data_dir: PathBuf,
     pub bind: SocketAddr,
+    /// The operations listener, when there is one.
+    pub ops_addr: Option<SocketAddr>,
     pub log: String,
     pub log_format: LogFormat,
     pub analyzer: AnalyzerMode,
@@ -324,6 +324,22 @@ impl Settings {
             value: bind_text.clone(),
             expected: "a socket address such as 127.0.0.1:8080 or 0.0.0.0:8080".into(),
         })?;
+        let ops_addr = get("TARJOTIN_OPS_ADDR")
+            .map(|text| {
+                text.parse().map_err(|_| ConfigError::Invalid {
+                    key: "TARJOTIN_OPS_ADDR",
+                    value: text.clone(),
+                    expected: "a socket address such as 127.0.0.1:9090".into(),
+                })
+            })
+            .transpose()?;
+        if ops_addr.is_some() && ops_addr == Some(bind) {
+            return Err(ConfigError::Invalid {
+                key: "TARJOTIN_OPS_ADDR",
+                value: bind_text,
+                expected: "another address than TARJOTIN_BIND's".into(),
+            });
+        }
         let log = get("TARJOTIN_LOG").unwrap_or_else(|| "info".into());
         if tracing_subscriber::EnvFilter::try_new(&log).is_err() {
             return Err(ConfigError::Invalid {
@@ -403,12 +419,31 @@ impl Settings {
             database_url,
             data_dir,
             bind,
+            ops_addr,
             log,
             log_format,
             analyzer,
             meili_url,
             meili_master_key,
         })
+    }
+
+    /// Registers every configured secret with the redaction path, so that
+    /// no log line or error shows one.
+    pub fn register_secrets(&self) {
+        crate::redact::register_url(&self.database_url.0);
+        if let Some(url) = &self.meili_url {
+            crate::redact::register_url(url.as_str());
+        }
+        for key in [&self.meili_master_key, &self.meili_api_key]
+            .into_iter()
+            .flatten()
+        {
+            crate::redact::register(key.expose());
+        }
+        if let Some(url) = &self.http.redis_url {
+            crate::redact::register_url(url.expose());
+        }
     }
 
     /// Creates the data directory when missing.

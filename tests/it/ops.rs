@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use tarjotin_api::config::HttpSettings;
+use tarjotin_api::domain::Role;
 use tarjotin_api::http::HttpOptions;
 use tarjotin_api::importer::{import, FeedFile, ImportReport, Silent};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -27,40 +28,59 @@ async fn import_without_indexing(app: &TestApp) {
 }
 
 #[tokio::test]
-async fn readyz_and_metrics_show_the_outbox_lag_and_readyz_fails_past_the_limit() {
+async fn readyz_reports_index_lag_as_degraded_and_metrics_are_for_operators() {
     on_every_backend(|app| async move {
         import_without_indexing(&app).await;
         let settings = HttpSettings {
             ready_max_outbox_lag: Some(Duration::ZERO),
             ..HttpSettings::default()
         };
-        let server = Server::over(app.clone(), HttpOptions::local(settings));
-        let (status, _, body) = send(client().get(server.url("/readyz"))).await;
-        assert_eq!(status, 503, "{body}");
-        assert_eq!(body["outbox"]["status"], "lagging");
-        assert!(body["search"]["pendingChanges"].as_u64().unwrap() > 0);
-        let metrics = client()
-            .get(server.url("/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let pending: f64 = metrics
-            .lines()
-            .find_map(|l| l.strip_prefix("tarjotin_outbox_pending_changes "))
-            .unwrap()
-            .parse()
-            .unwrap();
-        assert!(pending > 0.0, "{metrics}");
-        assert!(
-            metrics.contains("tarjotin_outbox_lag_seconds "),
-            "{metrics}"
-        );
-        app.search.drain().await.unwrap();
+        let ops = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let options = HttpOptions {
+            ops: Some(ops),
+            ..HttpOptions::local(settings)
+        };
+        let server = Server::over(app.clone(), options);
+        let ops_base = server.ops_base.clone().expect("an operations listener");
+        // Listings and details are served from the database: a lagging
+        // index degrades the replica, it does not take it out.
         let (status, _, body) = send(client().get(server.url("/readyz"))).await;
         assert_eq!(status, 200, "{body}");
+        assert_eq!(body["status"], "degraded", "{body}");
+        assert_eq!(body["outbox"]["status"], "lagging");
+        assert!(body["search"]["pendingChanges"].as_u64().unwrap() > 0);
+        assert!(body["search"]["lastError"].is_null(), "{body}");
+
+        // Metrics are refused on the public listener without an
+        // administrator's key, shown with one and on the operations listener.
+        let (status, _, body) = send(client().get(server.url("/metrics"))).await;
+        assert_eq!(status, 403, "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN");
+        let (partner, _) = app.key(Role::Partner, Some("urn:kymi:org:ksao")).await;
+        let (status, _, _) = send(client().get(server.url("/metrics")).bearer_auth(&partner)).await;
+        assert_eq!(status, 403, "a partner's key is not enough");
+        let (admin, _) = app.key(Role::Admin, None).await;
+        for request in [
+            client().get(server.url("/metrics")).bearer_auth(&admin),
+            client().get(format!("{ops_base}/metrics")),
+        ] {
+            let metrics = request.send().await.unwrap().text().await.unwrap();
+            let pending: f64 = metrics
+                .lines()
+                .find_map(|l| l.strip_prefix("tarjotin_outbox_pending_changes "))
+                .unwrap_or_else(|| panic!("{metrics}"))
+                .parse()
+                .unwrap();
+            assert!(pending > 0.0, "{metrics}");
+            assert!(
+                metrics.contains("tarjotin_outbox_lag_seconds "),
+                "{metrics}"
+            );
+        }
+        app.search.drain().await.unwrap();
+        let (status, _, body) = send(client().get(format!("{ops_base}/readyz"))).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["status"], "ready", "{body}");
         assert_eq!(body["database"], "ok");
         assert_eq!(body["search"]["status"], "ok");
         assert!(body["finnishAnalyzer"]["backend"].is_string());
@@ -88,7 +108,13 @@ async fn metrics_count_requests_by_operation_cost_refusals_and_the_pool() {
     for _ in 0..2 {
         send(server.post(GQL, json!({ "query": "{ courses(first: 100) { nodes { instances(first: 7) { nodes { id } } } } }" }))).await;
     }
-    let response = client().get(server.url("/metrics")).send().await.unwrap();
+    let (admin, _) = server.app.key(Role::Admin, None).await;
+    let response = client()
+        .get(server.url("/metrics"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
     assert!(response.headers()["content-type"]
         .to_str()
         .unwrap()

@@ -12,6 +12,8 @@ use super::harness::{Backend, TestApp};
 /// A running server.
 pub struct Server {
     pub base: String,
+    /// The operations listener's base URL, when the options asked for one.
+    pub ops_base: Option<String>,
     pub app: TestApp,
     /// Stops the server.
     pub handle: actix_web::dev::ServerHandle,
@@ -34,8 +36,13 @@ impl Server {
         .unwrap();
         let handle = running.server.handle();
         tokio::spawn(running.server);
+        let ops_base = running.ops.map(|(server, addr)| {
+            tokio::spawn(server);
+            format!("http://{addr}")
+        });
         Server {
             base: format!("http://{}", running.addr),
+            ops_base,
             app,
             handle,
         }

@@ -12,7 +12,7 @@ use crate::config::Settings;
 use crate::graphql::{build_schema, Clock};
 use crate::http::{HttpOptions, Startup};
 use crate::importer::{import, FeedFile, ImportReport, Silent};
-use crate::ratelimit::{RateLimiter, RedisBuckets};
+use crate::ratelimit::RateLimiter;
 use crate::search::embedded::EmbeddedEngine;
 use crate::search::meili::MeiliEngine;
 use crate::search::service::SearchService;
@@ -87,9 +87,18 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     let schema = build_schema(store.clone(), search.clone(), Clock::Helsinki);
     let mut options = http_options(settings).await?;
     options.startup = startup.clone();
-    let running =
+    if let Some(ops) = settings.ops_addr {
+        options.ops = Some(
+            TcpListener::bind(ops).with_context(|| format!("binding TARJOTIN_OPS_ADDR={ops}"))?,
+        );
+    }
+    let mut running =
         crate::http::start_with(listener, schema, store.clone(), search.clone(), options)?;
     tracing::info!("GraphiQL is at http://{}/graphiql", running.addr);
+    let ops_server = running.ops.take().map(|(server, addr)| {
+        tracing::info!("operations listener (metrics, detailed readiness) on http://{addr}");
+        tokio::spawn(server)
+    });
     let handle = running.server.handle();
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut work = tokio::spawn(duties::run(duties::Duties {
@@ -118,6 +127,9 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
         };
     }
     startup.stopping();
+    if let Some(ops) = ops_server {
+        ops.abort();
+    }
     tracing::info!("server stopped; stopping the scheduler and the indexing worker");
     let _ = stop.send(true);
     if tokio::time::timeout(settings.http.shutdown_timeout, work)
@@ -129,21 +141,20 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The endpoint options: buckets in Redis when REDIS_URL is set, else in
-/// this process.
+/// The endpoint options: buckets in Redis when REDIS_URL is set (connected
+/// in the background, in this process until it answers), else in this
+/// process.
 pub async fn http_options(settings: &Settings) -> anyhow::Result<HttpOptions> {
     let http = settings.http.clone();
     let (Some(config), Some(url)) = (http.rate_limit, &http.redis_url) else {
         return Ok(HttpOptions::local(http));
     };
-    let redis = RedisBuckets::connect(url.expose(), "tarjotin:ratelimit:")
-        .await
-        .context("connecting to Redis at REDIS_URL")?;
-    tracing::info!("rate-limit buckets are shared through Redis");
+    let limiter = RateLimiter::connecting(config, url.expose().to_string(), "tarjotin:ratelimit:");
     Ok(HttpOptions {
-        limiter: Some(Arc::new(RateLimiter::shared(config, redis))),
+        limiter: Some(Arc::new(limiter)),
         settings: http,
         startup: Arc::new(Startup::ready()),
+        ops: None,
     })
 }
 

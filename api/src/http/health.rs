@@ -1,7 +1,14 @@
-//! `/healthz` (the process answers), `/readyz` (it can serve: database,
-//! search engine, Finnish analyser, indexing lag) and `/metrics`.
+//! `/healthz` (the process answers), `/readyz` (it can serve) and
+//! `/metrics`. Readiness fails only on what stops this replica from
+//! serving: the start not done, the database away, shutting down. A search
+//! engine that is away or an index that lags make it degraded, not unready,
+//! since listings and details are served from the database and every
+//! replica shares the same engine. Error texts and metrics are for
+//! operators: on the public listener they need an administrator's key; the
+//! operations listener (`TARJOTIN_OPS_ADDR`) shows them to anyone who can
+//! reach it.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::Services;
 use crate::finnish::{analyzer, Backend};
@@ -11,12 +18,34 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
+/// Which listener a request came to.
+#[derive(Debug, Clone, Copy)]
+pub struct Listener {
+    /// The operations listener (`TARJOTIN_OPS_ADDR`), not the public one.
+    pub ops: bool,
+}
+
+/// Who may see the details: everyone on the operations listener, an
+/// administrator's key on the public one.
+async fn may_see_details(req: &HttpRequest, services: &Services, listener: Listener) -> bool {
+    if listener.ops {
+        return true;
+    }
+    match super::auth::identity(req, &services.store).await {
+        Ok(identity) => identity.caller.is_admin(),
+        Err(_) => false,
+    }
+}
+
 /// Ready when the start has migrated the database and caught the index
-/// up, the database answers, the search engine answers and indexing lags no
-/// more than allowed; 503 otherwise, with the start's progress. The
-/// Snowball fallback of the Finnish analyser is reported but does not make
-/// the service unready.
-pub async fn readyz(services: web::Data<Services>) -> HttpResponse {
+/// up, and the database answers; 503 otherwise, with the start's step.
+/// `status` is `ready`, `degraded` (search engine away, or indexing lags
+/// past `TARJOTIN_READY_MAX_OUTBOX_LAG_SECS`) or `not ready`.
+pub async fn readyz(
+    req: HttpRequest,
+    services: web::Data<Services>,
+    listener: web::Data<Listener>,
+) -> HttpResponse {
     if !services.startup.is_database_ready() || services.startup.is_stopping() {
         let step = if services.startup.is_stopping() {
             "stopping".to_string()
@@ -28,6 +57,7 @@ pub async fn readyz(services: web::Data<Services>) -> HttpResponse {
             "starting": { "step": step },
         }));
     }
+    let details = may_see_details(&req, &services, **listener).await;
     let database = services.store.ping().await;
     if let Err(e) = &database {
         tracing::warn!(error = %e, "database not ready");
@@ -49,10 +79,15 @@ pub async fn readyz(services: web::Data<Services>) -> HttpResponse {
     // past a limit of 900 s.
     let lag_ok = max_lag.is_none_or(|max| age <= max);
     let started = index.as_ref().is_some_and(|s| s.serving && s.caught_up);
-    let ready = database.is_ok() && engine_ok && lag_ok && started;
+    let ready = database.is_ok() && started;
+    let status = match (ready, engine_ok && lag_ok) {
+        (false, _) => "not ready",
+        (true, true) => "ready",
+        (true, false) => "degraded",
+    };
     let analyzer = analyzer();
     let body = serde_json::json!({
-        "status": if ready { "ready" } else { "not ready" },
+        "status": status,
         "starting": index.as_ref().and_then(|s| s.progress.as_ref()).map(|p| serde_json::json!({
             "step": p.step,
             "done": p.done,
@@ -65,8 +100,9 @@ pub async fn readyz(services: web::Data<Services>) -> HttpResponse {
             "status": if s.documents.is_some() { "ok" } else { "unavailable" },
             "documents": s.documents,
             "pendingChanges": s.pending,
+            "deadLetters": s.dead_letters,
             "oldestPendingSeconds": s.oldest_pending_seconds(),
-            "lastError": s.last_error,
+            "lastError": if details { s.last_error.clone() } else { None },
         })),
         "outbox": {
             "lagSeconds": lag,
@@ -86,8 +122,24 @@ pub async fn readyz(services: web::Data<Services>) -> HttpResponse {
     }
 }
 
-/// Prometheus metrics, in the OpenMetrics text format.
-pub async fn metrics(services: web::Data<Services>) -> HttpResponse {
+/// Prometheus metrics, in the OpenMetrics text format: on the operations
+/// listener, or with an administrator's key.
+pub async fn metrics(
+    req: HttpRequest,
+    services: web::Data<Services>,
+    listener: web::Data<Listener>,
+) -> HttpResponse {
+    if !may_see_details(&req, &services, **listener).await {
+        return HttpResponse::Forbidden()
+            .insert_header(("www-authenticate", "Bearer"))
+            .json(serde_json::json!({
+                "errors": [{
+                    "message": "metrics are for operators: use the operations listener \
+                                (TARJOTIN_OPS_ADDR) or an administrator's key",
+                    "extensions": { "code": "FORBIDDEN" },
+                }]
+            }));
+    }
     let index = services.search.status().await.ok();
     let text = services
         .metrics

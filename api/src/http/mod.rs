@@ -41,6 +41,9 @@ pub struct HttpOptions {
     pub settings: HttpSettings,
     pub limiter: Option<Arc<RateLimiter>>,
     pub startup: Arc<Startup>,
+    /// The operations listener: `/healthz`, `/readyz` and `/metrics` with
+    /// every detail, for operators only (bind it where the public cannot reach).
+    pub ops: Option<TcpListener>,
 }
 
 impl HttpOptions {
@@ -53,6 +56,7 @@ impl HttpOptions {
             settings,
             limiter,
             startup: Arc::new(Startup::ready()),
+            ops: None,
         }
     }
 }
@@ -77,10 +81,12 @@ pub struct Services {
     startup: Arc<Startup>,
 }
 
-/// A bound, not yet awaited server and the address it listens on.
+/// A bound, not yet awaited server and the address it listens on, and the
+/// operations listener's when there is one.
 pub struct Running {
     pub server: Server,
     pub addr: SocketAddr,
+    pub ops: Option<(Server, SocketAddr)>,
 }
 
 /// Starts serving on `listener` with the default options (bind port 0 in
@@ -107,6 +113,7 @@ pub fn start_with(
         settings,
         limiter,
         startup,
+        ops,
     } = options;
     let shutdown = settings.shutdown_timeout;
     let services = web::Data::new(Services {
@@ -120,9 +127,30 @@ pub fn start_with(
         settings,
         startup,
     });
+    let ops = match ops {
+        Some(listener) => {
+            let addr = listener.local_addr()?;
+            let services = services.clone();
+            let server = HttpServer::new(move || {
+                App::new()
+                    .app_data(services.clone())
+                    .app_data(web::Data::new(health::Listener { ops: true }))
+                    .route("/healthz", web::get().to(health::healthz))
+                    .route("/readyz", web::get().to(health::readyz))
+                    .route("/metrics", web::get().to(health::metrics))
+            })
+            .workers(1)
+            .shutdown_timeout(shutdown.as_secs())
+            .listen(listener)?
+            .run();
+            Some((server, addr))
+        }
+        None => None,
+    };
     let server = HttpServer::new(move || {
         App::new()
             .app_data(services.clone())
+            .app_data(web::Data::new(health::Listener { ops: false }))
             .wrap(cors(&services.settings.cors_origins))
             .wrap(from_fn(request_id::middleware))
             .service(
@@ -142,7 +170,7 @@ pub fn start_with(
     .shutdown_timeout(shutdown.as_secs())
     .listen(listener)?
     .run();
-    Ok(Running { server, addr })
+    Ok(Running { server, addr, ops })
 }
 
 /// Browsers may read the API from the configured origins; by default from
