@@ -454,7 +454,7 @@ async fn a_course_the_engine_refuses_is_set_apart_retried_and_becomes_a_dead_let
         let (_, admin) = app.key(Role::Admin, None).await;
         let letters = app
             .data_as(
-                admin.clone(),
+                admin,
                 "{ searchDeadLetters { id attempts error } }",
                 json!({}),
             )
