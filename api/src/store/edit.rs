@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::write::{check_version, forbidden, invalid};
+use super::write::{check_version, forbidden, id_out_of_scope, invalid, out_of_scope};
 use super::{Outcome, Store, StoreError, WriteError, WriteOptions};
 use crate::domain::error_codes::*;
 use crate::domain::{Actor, CourseRecord, InstanceRecord, PublicationState, Scope};
@@ -51,13 +51,7 @@ impl Store {
             let mut read_version = None;
             if let Some((row, old)) = stored {
                 if !options.scope.covers(row.provider_id) {
-                    return Err(forbidden(
-                        "@id",
-                        format!(
-                            "the course {:?} belongs to another organisation",
-                            row.external_id
-                        ),
-                    ));
+                    return Err(id_out_of_scope("@id", "course", &row.external_id));
                 }
                 if keep.instances {
                     merged.instances = old.instances;
@@ -111,13 +105,10 @@ impl Store {
     ) -> Result<(Outcome, i32), WriteError> {
         for attempt in 1..=ATTEMPTS {
             let Some((row, mut record)) = self.course_record(id).await? else {
-                return Err(invalid("id", NOT_FOUND, "no such course"));
+                return Err(out_of_scope("id", "course"));
             };
             if !options.scope.covers(row.provider_id) {
-                return Err(forbidden(
-                    "id",
-                    "the course belongs to another organisation",
-                ));
+                return Err(out_of_scope("id", "course"));
             }
             change(&mut record)?;
             if let Some(result) = self
@@ -177,10 +168,16 @@ impl Store {
         state: PublicationState,
         options: &WriteOptions,
     ) -> Result<(Outcome, i32), WriteError> {
-        if let (Some(expected), Some(row)) = (
-            options.expected_version,
-            self.courses_by_ids(&[id]).await?.remove(&id),
-        ) {
+        let row = self.courses_by_ids(&[id]).await?.remove(&id);
+        // Scope first: another organisation's course is not found, whatever
+        // version was expected.
+        if row
+            .as_ref()
+            .is_none_or(|r| !options.scope.covers(r.provider_id))
+        {
+            return Err(out_of_scope("id", "course"));
+        }
+        if let (Some(expected), Some(row)) = (options.expected_version, row) {
             if row.state != state.code() {
                 check_version(Some(expected), Some(row.version))?;
             }

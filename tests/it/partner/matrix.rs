@@ -1,7 +1,8 @@
 //! The authorisation matrix: every role × every operation × the caller's
 //! own organisation and another one, each cell asserted. A refused write is
-//! FORBIDDEN and leaves the database, the change log and the search outbox
-//! as they were.
+//! FORBIDDEN (NOT_FOUND for another organisation's record, as for one that
+//! does not exist) and leaves the database, the change log and the search
+//! outbox as they were.
 
 use serde_json::{json, Value};
 use tarjotin_api::domain::{Caller, Role};
@@ -170,6 +171,19 @@ async fn every_role_may_do_exactly_what_its_scope_allows_and_a_refusal_changes_n
                                 "{cell}: the write left no change-log entry"
                             );
                         }
+                    } else if who == Who::Partner && *rule == Rule::Scoped {
+                        // Another organisation's record is not found, as a
+                        // record that does not exist; what is plainly not
+                        // the key's to write (another provider) is FORBIDDEN.
+                        assert!(
+                            found.iter().any(|c| c == "NOT_FOUND" || c == "FORBIDDEN"),
+                            "{cell}: expected NOT_FOUND or FORBIDDEN, got {response}"
+                        );
+                        assert!(
+                            !response.to_string().contains("another organisation"),
+                            "{cell}: the answer names the owner: {response}"
+                        );
+                        assert_eq!(before, after, "{cell}: a refused write changed something");
                     } else {
                         assert!(
                             found.iter().any(|c| c == "FORBIDDEN"),
@@ -186,4 +200,50 @@ async fn every_role_may_do_exactly_what_its_scope_allows_and_a_refusal_changes_n
     let per_backend = 3 * ops.len() * 2;
     println!("authorisation matrix: 3 roles × {} operations × 2 organisations = {per_backend} cells per database, {cells} asserted", ops.len());
     assert_eq!(cells, per_backend * Backend::all().len());
+}
+
+#[tokio::test]
+async fn another_organisations_record_answers_as_one_that_does_not_exist() {
+    for backend in Backend::all() {
+        let (app, partner) = app_for(&backend, Who::Partner).await;
+        let foreign = course_id(OTHER, "draft");
+        let missing = course_id(OWN, "no-such-course");
+        let answers = |id: String| {
+            let app = app.clone();
+            async move {
+                let mut seen = Vec::new();
+                for (query, variables) in [
+                    ("mutation($c: ID!) { publishCourse(id: $c, expectedVersion: 0) { outcome userErrors { code field message } } }", json!({"c": id})),
+                    ("mutation($c: ID!) { publishCourse(id: $c, expectedVersion: 7) { outcome userErrors { code field message } } }", json!({"c": id})),
+                    ("mutation($c: ID!) { unpublishCourse(id: $c) { outcome userErrors { code field message } } }", json!({"c": id})),
+                    ("mutation($c: ID!) { deleteCourse(id: $c) { deletedId userErrors { code field message } } }", json!({"c": id})),
+                ] {
+                    let response = app.run_as(partner, query, variables).await;
+                    assert!(response["errors"].is_null(), "{response}");
+                    let data = response["data"].as_object().unwrap().values().next().unwrap().clone();
+                    seen.push(data["userErrors"].clone());
+                }
+                seen
+            }
+        };
+        let of_foreign = answers(foreign.clone()).await;
+        let of_missing = answers(missing).await;
+        assert_eq!(of_foreign, of_missing, "[{}]", app.backend);
+        assert_eq!(of_foreign[0][0]["code"], "NOT_FOUND", "{of_foreign:?}");
+
+        // An upsert under a foreign external id names neither its owner nor
+        // its state or version.
+        let mut input = course_input(OWN, &foreign);
+        input["name"]["fi"] = json!("Kaapattu");
+        let response = app
+            .run_as(partner, "mutation($i: [CourseInput!]!) { upsertCourses(input: $i) { results { outcome userErrors { code field message } } } }", json!({"i": [input]}))
+            .await;
+        let text = response.to_string();
+        assert!(text.contains("NOT_FOUND"), "{text}");
+        assert!(
+            !text.contains("another organisation") && !text.contains("version"),
+            "{text}"
+        );
+        app.finish().await;
+    }
 }

@@ -9,8 +9,8 @@ use sea_orm::{
 use super::journal::{self, changed, EntityKind, Entry, Operation};
 use super::place::upsert_location;
 use super::{
-    begin, check_version, forbidden, hash, insert_tags, invalid, json, organisation_by_external_id,
-    Outcome, WriteError, WriteOptions,
+    begin, check_version, forbidden, hash, id_out_of_scope, insert_tags, invalid, json,
+    organisation_by_external_id, out_of_scope, Outcome, WriteError, WriteOptions,
 };
 use crate::codes::code_sets;
 use crate::domain::error_codes::*;
@@ -164,13 +164,7 @@ pub(super) fn course_model(
 
 /// The refusal of a course that belongs to an organisation out of scope.
 pub(super) fn foreign_course(record: &CourseRecord) -> WriteError {
-    forbidden(
-        "@id",
-        format!(
-            "the course {:?} belongs to another organisation",
-            record.external_id
-        ),
-    )
+    id_out_of_scope("@id", "course", &record.external_id)
 }
 
 /// The refusal of a provider out of scope.
@@ -189,13 +183,10 @@ pub(crate) async fn delete_course<C: TransactionTrait<Transaction = DatabaseTran
 ) -> Result<(), WriteError> {
     let tx = begin(conn).await?;
     let Some(old) = course::Entity::find_by_id(id).one(&tx).await? else {
-        return Err(invalid("id", NOT_FOUND, "no such course"));
+        return Err(out_of_scope("id", "course"));
     };
     if !options.scope.covers(old.provider_id) {
-        return Err(forbidden(
-            "id",
-            "the course belongs to another organisation",
-        ));
+        return Err(out_of_scope("id", "course"));
     }
     check_version(options.expected_version, Some(old.version))?;
     let public = is_published(&old.state);

@@ -9,8 +9,8 @@ use sea_orm::{
 use super::journal::{self, changed, EntityKind, Entry, Operation};
 use super::place::upsert_location;
 use super::{
-    begin, check_version, forbidden, hash, insert_tags, json, organisation_by_external_id, Outcome,
-    WriteError, WriteOptions,
+    begin, check_version, forbidden, hash, id_out_of_scope, insert_tags, json,
+    organisation_by_external_id, out_of_scope, Outcome, WriteError, WriteOptions,
 };
 use crate::codes::code_sets;
 use crate::domain::{validate, GuidanceServiceRecord, PublicationState};
@@ -33,12 +33,10 @@ pub(crate) async fn upsert_guidance_service<
         .await?;
     if let Some(old) = &existing {
         if !options.scope.covers(old.provider_id) {
-            return Err(forbidden(
+            return Err(id_out_of_scope(
                 "@id",
-                format!(
-                    "the service {:?} belongs to another organisation",
-                    record.external_id
-                ),
+                "guidance service",
+                &record.external_id,
             ));
         }
     }

@@ -70,6 +70,25 @@ pub(crate) fn forbidden(path: &str, message: impl Into<String>) -> WriteError {
     invalid(path, FORBIDDEN, message)
 }
 
+/// The refusal of a record out of the writer's scope: the very NOT_FOUND a
+/// record that does not exist gets, so that a key cannot learn whether
+/// another organisation's record exists, nor its version or state.
+pub(crate) fn out_of_scope(path: &str, what: &str) -> WriteError {
+    invalid(path, NOT_FOUND, format!("no {what} has this id"))
+}
+
+/// The refusal of a create or update whose external id is taken by a record
+/// out of the writer's scope. External ids are unique across the catalogue,
+/// so the id cannot be used; the answer names neither the owner nor the
+/// record's state.
+pub(crate) fn id_out_of_scope(path: &str, what: &str, id: &str) -> WriteError {
+    invalid(
+        path,
+        NOT_FOUND,
+        format!("no {what} {id:?} is this key's to write; choose another id"),
+    )
+}
+
 /// Who writes, within what scope, expecting which version.
 #[derive(Debug, Clone)]
 pub struct WriteOptions {

@@ -9,8 +9,8 @@ use sea_orm::{
 
 use super::journal::{self, changed, EntityKind, Entry, Operation};
 use super::{
-    begin, check_version, forbidden, hash, invalid, organisation_by_external_id, Outcome,
-    WriteError, WriteOptions,
+    begin, check_version, forbidden, hash, id_out_of_scope, invalid, organisation_by_external_id,
+    out_of_scope, Outcome, WriteError, WriteOptions,
 };
 use crate::domain::error_codes::*;
 use crate::domain::{validate, LocationRecord, OrganisationRecord, Scope};
@@ -251,9 +251,10 @@ pub(crate) async fn put_location<C: TransactionTrait<Transaction = DatabaseTrans
         .await?;
     if let Some(old) = &existing {
         if !options.scope.covers(old.organisation_id) {
-            return Err(forbidden(
+            return Err(id_out_of_scope(
                 "externalId",
-                "the location belongs to another organisation",
+                "location",
+                &place.external_id,
             ));
         }
         if old.content_hash == hash(place) {
