@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::write::{check_version, forbidden, id_out_of_scope, invalid, out_of_scope};
+use super::write::{check_version, id_out_of_scope, invalid, out_of_scope};
 use super::{Outcome, Store, StoreError, WriteError, WriteOptions};
 use crate::domain::error_codes::*;
 use crate::domain::{Actor, CourseRecord, InstanceRecord, PublicationState, Scope};

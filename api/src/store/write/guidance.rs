@@ -10,7 +10,7 @@ use super::journal::{self, changed, EntityKind, Entry, Operation};
 use super::place::upsert_location;
 use super::{
     begin, check_version, forbidden, hash, id_out_of_scope, insert_tags, json,
-    organisation_by_external_id, out_of_scope, Outcome, WriteError, WriteOptions,
+    organisation_by_external_id, Outcome, WriteError, WriteOptions,
 };
 use crate::codes::code_sets;
 use crate::domain::{validate, GuidanceServiceRecord, PublicationState};

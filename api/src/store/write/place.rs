@@ -10,7 +10,7 @@ use sea_orm::{
 use super::journal::{self, changed, EntityKind, Entry, Operation};
 use super::{
     begin, check_version, forbidden, hash, id_out_of_scope, invalid, organisation_by_external_id,
-    out_of_scope, Outcome, WriteError, WriteOptions,
+    Outcome, WriteError, WriteOptions,
 };
 use crate::domain::error_codes::*;
 use crate::domain::{validate, LocationRecord, OrganisationRecord, Scope};
