@@ -1,19 +1,23 @@
-//! Buckets in this process's memory.
+//! Buckets in this process's memory: a bounded map in least-recently-used
+//! order, so that every update is O(1) however many callers there are. When
+//! the map is full the bucket used longest ago goes; a caller seen that long
+//! ago has, in practice, a full bucket again, which is the same as no bucket.
 
-use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::sync::Mutex;
 
 use std::time::Instant;
 
+use lru::LruCache;
+
 use super::Decision;
 
-/// Above this many buckets, full ones are dropped (a full bucket is the same
-/// as no bucket).
-const SWEEP_ABOVE: usize = 10_000;
+/// How many buckets a process keeps (about 100 bytes each).
+pub const MAX_BUCKETS: usize = 262_144;
 
 /// Per-process token buckets.
 pub struct LocalBuckets {
-    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+    buckets: Mutex<LruCache<String, (f64, Instant)>>,
 }
 
 impl Default for LocalBuckets {
@@ -23,10 +27,16 @@ impl Default for LocalBuckets {
 }
 
 impl LocalBuckets {
-    /// No buckets yet.
+    /// No buckets yet; at most [`MAX_BUCKETS`].
     pub fn new() -> LocalBuckets {
+        LocalBuckets::with_capacity(MAX_BUCKETS)
+    }
+
+    /// No buckets yet; at most `capacity` (at least one).
+    pub fn with_capacity(capacity: usize) -> LocalBuckets {
+        let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
         LocalBuckets {
-            buckets: Mutex::new(HashMap::new()),
+            buckets: Mutex::new(LruCache::new(capacity)),
         }
     }
 
@@ -50,16 +60,18 @@ impl LocalBuckets {
             (tokens + now.saturating_duration_since(at).as_secs_f64() * rate).min(cap)
         };
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        if buckets.len() > SWEEP_ABOVE {
-            buckets.retain(|_, (tokens, at)| refill(*tokens, *at) < cap);
-        }
-        let entry = buckets.entry(bucket.to_string()).or_insert((cap, now));
-        let mut tokens = refill(entry.0, entry.1);
+        let (stored, at) = buckets.get(bucket).copied().unwrap_or((cap, now));
+        let mut tokens = refill(stored, at);
         let allowed = cost <= 0.0 || cost <= tokens;
         if allowed {
             tokens = (tokens - cost).min(cap);
         }
-        *entry = (tokens, now);
+        match buckets.get_mut(bucket) {
+            Some(entry) => *entry = (tokens, now),
+            None => {
+                buckets.push(bucket.to_string(), (tokens, now));
+            }
+        }
         Decision::from_level(allowed, tokens, cost, capacity, rate)
     }
 
@@ -109,13 +121,23 @@ mod tests {
     }
 
     #[test]
-    fn full_buckets_are_dropped_when_there_are_many() {
-        let buckets = LocalBuckets::new();
+    fn past_its_bound_the_map_drops_the_bucket_used_longest_ago() {
+        let buckets = LocalBuckets::with_capacity(3);
         let t0 = Instant::now();
-        for i in 0..=SWEEP_ABOVE {
-            buckets.update_at(t0, &format!("ip:{i}"), 10, 10.0, 1.0);
+        for name in ["ip:a", "ip:b", "ip:c"] {
+            buckets.update_at(t0, name, 10, 1.0, 9.0);
         }
-        buckets.update_at(t0 + Duration::from_secs(1), "ip:last", 10, 10.0, 1.0);
-        assert_eq!(buckets.len(), 1);
+        // a is used again, so b is the one used longest ago.
+        assert!(!buckets.update_at(t0, "ip:a", 10, 1.0, 9.0).allowed);
+        buckets.update_at(t0, "ip:d", 10, 1.0, 9.0);
+        assert_eq!(buckets.len(), 3);
+        assert!(
+            !buckets.update_at(t0, "ip:a", 10, 1.0, 9.0).allowed,
+            "a's bucket is kept, still spent"
+        );
+        assert!(
+            buckets.update_at(t0, "ip:b", 10, 1.0, 9.0).allowed,
+            "b's went, so b starts full"
+        );
     }
 }
