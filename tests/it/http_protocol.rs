@@ -183,6 +183,8 @@ async fn any_origin_may_read_without_credentials_and_preflights_are_answered() {
     assert_eq!(status, 200);
     assert_eq!(headers["access-control-allow-origin"], "*");
     assert!(headers.get("access-control-allow-credentials").is_none());
+    // Browsers keep the answer a day instead of asking before every GET.
+    assert_eq!(headers["access-control-max-age"], "86400");
     let methods = headers["access-control-allow-methods"].to_str().unwrap();
     assert!(
         methods.contains("POST") && methods.contains("GET"),
@@ -197,6 +199,15 @@ async fn any_origin_may_read_without_credentials_and_preflights_are_answered() {
     assert_eq!(headers["access-control-allow-origin"], "*");
     let exposed = headers["access-control-expose-headers"].to_str().unwrap();
     assert!(exposed.contains("x-ratelimit-remaining"), "{exposed}");
+    // Every origin gets the same answer, so shared caches need not keep
+    // one copy per origin.
+    let vary: Vec<String> = headers
+        .get_all("vary")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_ascii_lowercase())
+        .collect();
+    assert!(!vary.iter().any(|v| v.contains("origin")), "{vary:?}");
+    assert!(vary.iter().any(|v| v.contains("accept")), "{vary:?}");
 }
 
 #[tokio::test]

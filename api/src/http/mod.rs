@@ -189,7 +189,12 @@ fn cors(origins: &CorsOrigins) -> Cors {
         ])
         .max_age(86_400);
     match origins {
-        CorsOrigins::Any => cors.allow_any_origin().send_wildcard(),
+        // The answer is `*` for every origin: no `Vary: Origin`, which would
+        // make shared caches keep a copy per origin.
+        CorsOrigins::Any => cors
+            .allow_any_origin()
+            .send_wildcard()
+            .disable_vary_header(),
         CorsOrigins::List(list) => list
             .iter()
             .fold(cors, |cors, origin| cors.allowed_origin(origin)),
