@@ -194,16 +194,15 @@ async fn a_caller_with_an_api_key_draws_from_the_keys_bucket_not_the_addresss() 
     );
 }
 
-#[tokio::test]
-async fn a_key_with_a_rate_limit_of_its_own_has_a_bucket_of_that_size() {
-    let server = Server::demo_with(small_bucket(30, 1)).await;
+/// An administrator's key named `name` with a rate limit of its own.
+async fn admin_key_with_limit(server: &Server, name: &str, limit: u32) -> (ApiToken, NewKey) {
     let token = ApiToken::generate().unwrap();
     let new = NewKey {
-        name: "bulk-sync".into(),
+        name: name.into(),
         role: Role::Admin,
         organisation_id: None,
         expires_at: None,
-        rate_limit: Some(200),
+        rate_limit: Some(limit),
     };
     server
         .app
@@ -211,6 +210,13 @@ async fn a_key_with_a_rate_limit_of_its_own_has_a_bucket_of_that_size() {
         .create_key(&new, &token, &Actor::cli())
         .await
         .unwrap();
+    (token, new)
+}
+
+#[tokio::test]
+async fn a_key_with_a_rate_limit_of_its_own_has_a_bucket_of_that_size() {
+    let server = Server::demo_with(small_bucket(30, 1)).await;
+    let (token, new) = admin_key_with_limit(&server, "bulk-sync", 200).await;
     let with_key = || {
         server
             .post(
@@ -280,20 +286,7 @@ async fn a_key_limit_below_a_querys_cost_refuses_it_and_the_key_refills_at_its_o
         ..HttpSettings::default()
     })
     .await;
-    let token = ApiToken::generate().unwrap();
-    let new = NewKey {
-        name: "tiny".into(),
-        role: Role::Admin,
-        organisation_id: None,
-        expires_at: None,
-        rate_limit: Some(10),
-    };
-    server
-        .app
-        .store
-        .create_key(&new, &token, &Actor::cli())
-        .await
-        .unwrap();
+    let (token, _) = admin_key_with_limit(&server, "tiny", 10).await;
     let with_key = |query: &str| {
         server
             .post(GQL, json!({ "query": query }))

@@ -209,11 +209,10 @@ impl SearchMutation {
         if ids.as_ref().is_some_and(|ids| ids.len() > 1000) {
             return Err(bad_input("ids", "at most 1000 at a time"));
         }
-        let retried = store(ctx)
+        let retried = service(ctx)
             .retry_dead_letters(ids.as_deref())
             .await
-            .or_internal()?;
-        service(ctx).kick();
+            .map_err(index_failed)?;
         Ok(RetrySearchDeadLettersPayload { retried })
     }
 }
@@ -495,7 +494,10 @@ impl SearchQuery {
                 format!("between 1 and {MAX_PAGE_SIZE}, got {first}"),
             ));
         }
-        let letters = store(ctx).dead_letters(first as u64).await.or_internal()?;
+        let letters = service(ctx)
+            .dead_letters(first as u64)
+            .await
+            .map_err(index_failed)?;
         Ok(letters
             .into_iter()
             .map(|l| SearchDeadLetter {

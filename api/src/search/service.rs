@@ -523,6 +523,22 @@ impl SearchService {
         }
     }
 
+    /// The changes the engine refused too many times, newest first.
+    pub async fn dead_letters(
+        &self,
+        limit: u64,
+    ) -> Result<Vec<crate::store::DeadLetter>, IndexError> {
+        Ok(self.store.dead_letters(limit).await?)
+    }
+
+    /// Sends dead letters back to the outbox (every one when `ids` is None)
+    /// and wakes the worker; returns how many went back.
+    pub async fn retry_dead_letters(&self, ids: Option<&[i32]>) -> Result<u64, IndexError> {
+        let retried = self.store.retry_dead_letters(ids).await?;
+        self.kick();
+        Ok(retried)
+    }
+
     /// Wakes the worker after a write.
     pub fn kick(&self) {
         self.wake.notify_one();
