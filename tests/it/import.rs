@@ -243,9 +243,16 @@ async fn courses_written_in_one_chunk_keep_the_outcome_each_would_have_alone() {
         let orgs_path = dir.join("orgs.jsonl");
         std::fs::write(&orgs_path, orgs).unwrap();
 
+        // The dry run's report is the real run's: records that depend on
+        // earlier lines of the file (a new organisation, the same course
+        // twice, an instance claimed by another course) see them.
+        let dry = import_paths(&app.store, &[orgs_path.clone(), path.clone()], true, &Silent).await.unwrap();
+        let dry_text = dry.to_string();
+        assert!(dry_text.contains("courses: 3 created, 1 updated, 1 unchanged, 2 rejected"), "{dry_text}");
         let report = import_paths(&app.store, &[orgs_path, path.clone()], false, &Silent).await.unwrap();
         let text = report.to_string();
         assert!(text.contains("courses: 3 created, 1 updated, 1 unchanged, 2 rejected"), "{text}");
+        assert_eq!(dry.rejections.len(), report.rejections.len(), "{dry_text}\n{text}");
         for (line, code) in [(4, "INSTANCE_OF_ANOTHER_COURSE"), (5, "UNKNOWN_ORGANISATION")] {
             let rejection = report.rejections.iter().find(|r| r.line == line).unwrap_or_else(|| panic!("line {line}: {text}"));
             assert!(rejection.errors.iter().any(|e| e.code == code), "line {line}: {:?}", rejection.errors);
@@ -360,4 +367,94 @@ async fn a_large_import_leaves_postgresql_with_fresh_statistics() {
     })
     .await;
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `n` copies of the first demo course under new ids, one per line.
+fn course_copies(prefix: &str, n: usize) -> String {
+    let courses = std::fs::read_to_string(demo_path("courses")).unwrap();
+    let good: serde_json::Value = serde_json::from_str(courses.lines().next().unwrap()).unwrap();
+    (0..n)
+        .map(|k| {
+            let mut c = good.clone();
+            c["@id"] = json!(format!("urn:test:{prefix}:{k}"));
+            for (j, i) in c["hasCourseInstance"]
+                .as_array_mut()
+                .unwrap()
+                .iter_mut()
+                .enumerate()
+            {
+                i["@id"] = json!(format!("urn:test:{prefix}:{k}:instance:{j}"));
+            }
+            c.to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A dry run of a large feed does not hold the write lock: a real write
+/// started while it runs finishes before it, on an SQLite file (a pool of
+/// connections, as `serve` has) and on PostgreSQL.
+#[tokio::test]
+async fn a_dry_run_does_not_block_writers() {
+    let dir = tempdir();
+    let mut apps = vec![super::harness::TestApp::sqlite_file(&dir).await];
+    for backend in super::harness::Backend::all() {
+        if matches!(backend, super::harness::Backend::Postgres { .. }) {
+            apps.push(super::harness::TestApp::new(&backend).await);
+        }
+    }
+    for app in apps {
+        let orgs: Vec<std::path::PathBuf> = vec![demo_path("organizations").into()];
+        import_paths(&app.store, &orgs, false, &Silent)
+            .await
+            .unwrap();
+        let big = course_copies("dry", 300);
+        let store = app.store.clone();
+        let started = std::time::Instant::now();
+        let dry = tokio::spawn(async move {
+            let report = tarjotin_api::importer::import_text(
+                &store,
+                "big.jsonl",
+                big,
+                true,
+                tarjotin_api::store::WriteOptions::cli(),
+            )
+            .await
+            .unwrap();
+            (report, started.elapsed())
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let write = tarjotin_api::importer::import_text(
+            &app.store,
+            "one.jsonl",
+            course_copies("real", 1),
+            false,
+            tarjotin_api::store::WriteOptions::cli(),
+        )
+        .await
+        .unwrap();
+        let wrote_at = started.elapsed();
+        let (report, dry_took) = dry.await.unwrap();
+        assert_eq!(write.exit_code(), 0, "{write}");
+        assert_eq!(
+            report.counts_of(RecordKind::Course).created,
+            300,
+            "{report}"
+        );
+        println!(
+            "[{}] the write finished at {wrote_at:?}, the dry run at {dry_took:?}",
+            app.backend
+        );
+        assert!(
+            wrote_at < dry_took,
+            "[{}] the write waited for the dry run: it finished at {wrote_at:?}, the dry run at {dry_took:?}",
+            app.backend
+        );
+        let data = app.data("{ courses { totalCount } }", json!({})).await;
+        assert_eq!(
+            data["courses"]["totalCount"], 1,
+            "only the real write is stored"
+        );
+        app.finish().await;
+    }
 }

@@ -7,6 +7,7 @@
 mod batch;
 mod bulk;
 mod course;
+mod dry;
 mod guidance;
 pub(crate) mod journal;
 mod place;
@@ -25,6 +26,7 @@ use entity::organisation;
 
 pub use batch::{Batch, BATCH_RECORDS};
 pub(crate) use bulk::insert_all;
+pub use dry::DryRun;
 pub use journal::{changed_field_name, EntityKind, Operation};
 
 /// What an upsert did.
@@ -290,19 +292,6 @@ impl Store {
             options,
         }
     }
-
-    /// Starts a dry run as the command line.
-    pub async fn dry_run(&self) -> Result<DryRun, StoreError> {
-        self.dry_run_as(WriteOptions::cli()).await
-    }
-
-    /// Starts a dry run with `options`.
-    pub async fn dry_run_as(&self, options: WriteOptions) -> Result<DryRun, StoreError> {
-        Ok(DryRun {
-            tx: self.db().begin_with_options(WRITE).await?,
-            options,
-        })
-    }
 }
 
 macro_rules! writer_impl {
@@ -343,22 +332,6 @@ macro_rules! writer_impl {
 
 writer_impl!(Store, s => s.db(), &WriteOptions::cli());
 writer_impl!(ScopedWriter<'_>, s => s.store.db(), &s.options);
-writer_impl!(DryRun, s => &s.tx, &s.options);
-
-/// Writes that are undone at the end: a dry run sees exactly what a real
-/// run would do, and leaves nothing behind.
-pub struct DryRun {
-    tx: DatabaseTransaction,
-    options: WriteOptions,
-}
-
-impl DryRun {
-    /// Undoes everything.
-    pub async fn finish(self) -> Result<(), StoreError> {
-        self.tx.rollback().await?;
-        Ok(())
-    }
-}
 
 /// The single-record writes of the API, beyond the upserts.
 impl Store {
