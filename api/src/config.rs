@@ -95,6 +95,10 @@ pub const KNOWN: &[(&str, &str)] = &[
         "TARJOTIN_READY_MAX_OUTBOX_LAG_SECS",
         "/readyz fails when indexing lags more; 0 never",
     ),
+    (
+        "TARJOTIN_DENIED_RETENTION_DAYS",
+        "how many days refused writes are kept (deniedWrites)",
+    ),
 ];
 
 /// A configuration problem, naming the setting.

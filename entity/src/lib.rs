@@ -6,6 +6,7 @@ pub mod change_log;
 pub mod course;
 pub mod course_instance;
 pub mod course_tag;
+pub mod denied_write;
 pub mod enrolment_period;
 pub mod guidance_service;
 pub mod instance_tag;

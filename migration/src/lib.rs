@@ -11,6 +11,7 @@ mod m20261202_000005_key_rate_limit;
 mod m20261202_000006_course_type_index;
 mod m20261203_000007_outbox_applied_by;
 mod m20261203_000008_search_dead_letters;
+mod m20261204_000009_denied_writes;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_course_type_index::Migration),
             Box::new(m20261203_000007_outbox_applied_by::Migration),
             Box::new(m20261203_000008_search_dead_letters::Migration),
+            Box::new(m20261204_000009_denied_writes::Migration),
         ]
     }
 }

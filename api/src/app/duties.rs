@@ -230,6 +230,7 @@ async fn lead_until_lost(duties: &mut Duties, lead: Lead) {
     let scheduler = spawn_scheduler(
         duties.store.clone(),
         duties.search.clone(),
+        duties.settings.http.denied_retention,
         scheduler_stopped,
     );
     loop {

@@ -166,6 +166,7 @@ const SCHEDULE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 pub fn spawn_scheduler(
     store: Store,
     search: Arc<SearchService>,
+    denied_retention: std::time::Duration,
     mut stopped: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -195,6 +196,17 @@ pub fn spawn_scheduler(
                 Err(e) => {
                     tracing::warn!(error = %e, "applying scheduled publication failed; will retry")
                 }
+            }
+            // The setting is at most ten years, so this neither fails nor overflows.
+            let kept = chrono::Duration::from_std(denied_retention)
+                .unwrap_or_else(|_| chrono::Duration::days(3650));
+            let before = chrono::Utc::now()
+                .checked_sub_signed(kept)
+                .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
+            match store.prune_denials(before).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(pruned = n, "pruned refused writes past their retention"),
+                Err(e) => tracing::warn!(error = %e, "pruning refused writes failed; will retry"),
             }
         }
     })

@@ -77,6 +77,8 @@ pub struct HttpSettings {
     pub shutdown_timeout: Duration,
     /// `/readyz` fails when the oldest unindexed change is older than this.
     pub ready_max_outbox_lag: Option<Duration>,
+    /// How long refused writes are kept for administrators.
+    pub denied_retention: Duration,
 }
 
 impl Default for HttpSettings {
@@ -92,6 +94,7 @@ impl Default for HttpSettings {
             request_timeout: Duration::from_secs(30),
             shutdown_timeout: Duration::from_secs(30),
             ready_max_outbox_lag: Some(Duration::from_secs(900)),
+            denied_retention: Duration::from_secs(90 * 86_400),
         }
     }
 }
@@ -263,6 +266,9 @@ pub fn parse(get: &dyn Fn(&str) -> Option<String>) -> Result<HttpSettings, Confi
             3600,
         )?),
         ready_max_outbox_lag: (lag > 0).then(|| Duration::from_secs(lag)),
+        denied_retention: Duration::from_secs(
+            86_400 * number(get, "TARJOTIN_DENIED_RETENTION_DAYS", 90u64, 1, 3650)?,
+        ),
     })
 }
 

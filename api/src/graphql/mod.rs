@@ -59,8 +59,14 @@ pub fn build_schema(store: Store, search: Arc<SearchService>, clock: Clock) -> A
 
 /// Runs one request with a loader of its own, with every error coded.
 pub async fn execute(schema: &AppSchema, store: &Store, request: impl Into<Request>) -> Response {
-    let request = request.into().data(loaders::loader(store.clone()));
-    label_errors(schema.execute(request).await)
+    let denials = partner::Denials::default();
+    let request = request
+        .into()
+        .data(loaders::loader(store.clone()))
+        .data(denials.clone());
+    let response = label_errors(schema.execute(request).await);
+    denials.flush(store).await;
+    response
 }
 
 /// Runs a request whose document the gate has already parsed and checked.

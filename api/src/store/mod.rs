@@ -3,6 +3,7 @@
 mod census;
 mod changes;
 mod courses;
+mod denials;
 mod edit;
 mod guidance;
 mod keys;
@@ -24,6 +25,7 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
 pub use census::Census;
 pub use changes::{ChangeEntry, ChangeQuery};
 pub use courses::{CourseOrder, CoursePage, OrderDirection, PageRequest};
+pub use denials::{Denial, DenialQuery, DeniedWrite};
 pub use edit::{Keep, ScheduleReport};
 pub use guidance::GuidanceFilter;
 pub use keys::{IdentifyError, Identity, KeyRow, NewKey};

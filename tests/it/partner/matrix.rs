@@ -247,3 +247,110 @@ async fn another_organisations_record_answers_as_one_that_does_not_exist() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn refused_writes_are_kept_for_administrators_with_actor_key_target_and_code() {
+    for backend in Backend::all() {
+        let (app, partner) = app_for(&backend, Who::Partner).await;
+        let foreign = course_id(OTHER, "draft");
+        let missing = course_id(OWN, "no-such-course");
+        for (query, variables) in [
+            ("mutation($c: ID!) { publishCourse(id: $c, expectedVersion: 0) { outcome userErrors { code } } }", json!({"c": foreign})),
+            ("mutation($c: ID!) { deleteCourse(id: $c) { deletedId userErrors { code } } }", json!({"c": missing})),
+            ("mutation($i: [CourseInput!]!) { upsertCourses(input: $i) { results { outcome userErrors { code } } } }", json!({"i": [course_input(OWN, &foreign)]})),
+            ("{ auditLog(first: 1) { edges { cursor } } }", json!({})),
+        ] {
+            app.run_as(partner, query, variables).await;
+        }
+        // A successful write and a validation error are not refusals for access.
+        app.run_as(
+            partner,
+            "mutation($i: [CourseInput!]!) { upsertCourses(input: $i) { results { outcome } } }",
+            json!({"i": [course_input(OWN, &course_id(OWN, "fine"))]}),
+        )
+        .await;
+
+        let read = "query($f: DeniedWriteFilter) { deniedWrites(first: 50, filter: $f) { edges { node { actor action target code message key { id name } } } } }";
+        let refused = app.run_as(partner, read, json!({})).await;
+        assert_eq!(
+            refused["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{refused}"
+        );
+
+        let admin = Caller::Admin { key_id: 0 };
+        let data = app.data_as(admin, read, json!({})).await;
+        let rows: Vec<(String, String, String)> = data["deniedWrites"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let n = &e["node"];
+                assert_eq!(
+                    n["actor"],
+                    format!("key {}", partner.key_id().unwrap()),
+                    "{n}"
+                );
+                (
+                    n["action"].as_str().unwrap().to_string(),
+                    n["target"].as_str().unwrap_or("").to_string(),
+                    n["code"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let expected = vec![
+            (
+                "publishCourse".to_string(),
+                foreign.clone(),
+                "NOT_FOUND".to_string(),
+            ),
+            (
+                "deleteCourse".to_string(),
+                missing.clone(),
+                "NOT_FOUND".to_string(),
+            ),
+            (
+                "upsertCourses".to_string(),
+                foreign.clone(),
+                "NOT_FOUND".to_string(),
+            ),
+            (
+                "auditLog".to_string(),
+                String::new(),
+                "FORBIDDEN".to_string(),
+            ),
+            // The partner's own read of the trail.
+            (
+                "deniedWrites".to_string(),
+                String::new(),
+                "FORBIDDEN".to_string(),
+            ),
+        ];
+        assert_eq!(rows, expected, "[{}]", app.backend);
+
+        let key = data["deniedWrites"]["edges"][0]["node"]["key"]["id"].clone();
+        assert!(key.is_string(), "the key is named: {data}");
+        let by_code = app
+            .data_as(admin, read, json!({"f": {"code": "FORBIDDEN", "key": key}}))
+            .await;
+        assert_eq!(
+            by_code["deniedWrites"]["edges"].as_array().unwrap().len(),
+            2,
+            "{by_code}"
+        );
+
+        // Retention: entries older than the cut are pruned, newer ones stay.
+        let pruned = app
+            .store
+            .prune_denials(chrono::Utc::now() - chrono::Duration::days(1))
+            .await
+            .unwrap();
+        assert_eq!(pruned, 0);
+        let pruned = app
+            .store
+            .prune_denials(chrono::Utc::now() + chrono::Duration::seconds(1))
+            .await
+            .unwrap();
+        assert_eq!(pruned, 5);
+        app.finish().await;
+    }
+}

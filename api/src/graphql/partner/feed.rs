@@ -15,7 +15,7 @@ use crate::graphql::ids::{decode_as, encode, NodeKind};
 use crate::graphql::pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::graphql::query::load_node;
 use crate::graphql::types::Node;
-use crate::store::{ChangeEntry, ChangeQuery, EntityKind};
+use crate::store::{ChangeEntry, ChangeQuery, DenialQuery, DeniedWrite, EntityKind};
 
 /// A position in the change log; opaque to clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,6 +158,58 @@ impl AuditEntry {
     }
 }
 
+/// A write the API refused for access: another organisation's record, a
+/// record that does not exist, or an operation for administrators.
+#[derive(Clone, Debug)]
+pub struct DeniedWriteEntry(pub DeniedWrite);
+
+#[Object]
+impl DeniedWriteEntry {
+    /// When it was refused.
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+    /// Who tried: `key 3`.
+    async fn actor(&self) -> &str {
+        &self.0.actor
+    }
+    /// The key that tried; null when it has since been deleted.
+    async fn key(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ApiKey>> {
+        let Some(id) = self.0.key_id else {
+            return Ok(None);
+        };
+        Ok(store(ctx).key_by_id(id).await.or_internal()?.map(ApiKey))
+    }
+    /// The operation: `publishCourse`, `upsertCourses`, `auditLog`.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+    /// The id or external id the caller named, as given (clipped to 500
+    /// characters); null when it named none.
+    async fn target(&self) -> Option<&str> {
+        self.0.target.as_deref()
+    }
+    /// The code the caller was given: `NOT_FOUND` or `FORBIDDEN`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// The message the caller was given.
+    async fn message(&self) -> &str {
+        &self.0.message
+    }
+}
+
+/// Narrows the trail of refused writes.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct DeniedWriteFilter {
+    /// Refusals of this key (global id).
+    pub key: Option<ID>,
+    /// Refusals with this code: `NOT_FOUND` or `FORBIDDEN`.
+    pub code: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
 /// Narrows the audit log.
 #[derive(InputObject, Debug, Clone, Default)]
 pub struct AuditFilter {
@@ -281,6 +333,42 @@ impl PartnerQuery {
             .map(|o| decode_as("filter.organisation", &o, NodeKind::Organisation))
             .transpose()?;
         page(ctx, query, AuditEntry).await
+    }
+
+    /// Writes the API refused a key for access, oldest first (administrators
+    /// only): what it named, and the `NOT_FOUND` or `FORBIDDEN` it was given.
+    /// A key probing other organisations' records shows here. Entries are
+    /// kept for `TARJOTIN_DENIED_RETENTION_DAYS` (90 by default).
+    async fn denied_writes(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<DeniedWriteFilter>,
+    ) -> async_graphql::Result<Connection<ChangeCursor, DeniedWriteEntry, EmptyFields>> {
+        admin(ctx)?;
+        let (limit, after_id) = window(first, &after)?;
+        let f = filter.unwrap_or_default();
+        let query = DenialQuery {
+            key_id: f
+                .key
+                .map(|k| decode_as("filter.key", &k, NodeKind::ApiKey))
+                .transpose()?,
+            code: f.code.map(|c| c.trim().to_ascii_uppercase()),
+            since: f.since,
+            until: f.until,
+            after_id,
+            limit: limit + 1,
+        };
+        let mut rows = store(ctx).denials(&query).await.or_internal()?;
+        let more = rows.len() as u64 > limit;
+        rows.truncate(limit as usize);
+        let mut out = Connection::new(after_id.is_some(), more);
+        out.edges.extend(
+            rows.into_iter()
+                .map(|r| Edge::new(ChangeCursor(r.id), DeniedWriteEntry(r))),
+        );
+        Ok(out)
     }
 
     /// Every API key, newest first (administrators only); never the keys themselves.

@@ -193,7 +193,7 @@ pub async fn create(
         Err(e) => Ok(CreateApiKeyPayload {
             key: None,
             api_key: None,
-            user_errors: refusal(&["input"], InputKind::Course, e)?,
+            user_errors: refusal(ctx, &["input"], InputKind::Course, e)?,
         }),
     }
 }
@@ -224,7 +224,7 @@ pub async fn revoke(ctx: &Context<'_>, id: ID) -> async_graphql::Result<RevokeAp
         }),
         Err(e) => Ok(RevokeApiKeyPayload {
             api_key: None,
-            user_errors: refusal(&[], InputKind::Course, e)?,
+            user_errors: refusal(ctx, &[], InputKind::Course, e)?,
         }),
     }
 }

@@ -1,6 +1,7 @@
 //! The partner write API: mutations scoped by API key, the change feed and
 //! the audit log.
 
+mod denials;
 mod feed;
 mod inputs;
 mod keys;
@@ -8,5 +9,6 @@ mod mutation;
 mod paths;
 mod payloads;
 
+pub use denials::Denials;
 pub use feed::PartnerQuery;
 pub use mutation::{admin, PartnerMutation};

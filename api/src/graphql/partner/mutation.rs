@@ -4,6 +4,7 @@
 
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
 
+use super::denials::{is_access_refusal, note};
 use super::inputs::{
     CourseInput, CourseInstanceInput, GuidanceServiceInput, LocationInput, OrganisationInput,
 };
@@ -49,7 +50,9 @@ pub fn admin(ctx: &Context<'_>) -> async_graphql::Result<Caller> {
     if who.is_admin() {
         Ok(who)
     } else {
-        Err(coded("FORBIDDEN", "", "this needs an administrator key"))
+        let message = "this needs an administrator key";
+        note(ctx, FORBIDDEN, None, message);
+        Err(coded("FORBIDDEN", "", message))
     }
 }
 
@@ -74,11 +77,14 @@ async fn course(ctx: &Context<'_>, id: i32) -> async_graphql::Result<Option<Cour
         .map(Course))
 }
 
-fn not_found(field: &str, what: &str) -> Vec<UserError> {
+/// The NOT_FOUND of `field`, noted in the trail of refused writes.
+fn not_found(ctx: &Context<'_>, field: &str, what: &str) -> Vec<UserError> {
+    let message = format!("no {what} has this id");
+    note(ctx, NOT_FOUND, None, &message);
     vec![UserError {
         field: Some(vec![field.to_string()]),
         code: NOT_FOUND.into(),
-        message: format!("no {what} has this id"),
+        message,
     }]
 }
 
@@ -226,7 +232,13 @@ impl PartnerMutation {
                     let opts = base.expecting(item.expected_version);
                     match store.upsert_course_keeping(&record, keep, &opts).await {
                         Ok(done) => Ok(done),
-                        Err(e) => Err(item_refusal(&prefix, InputKind::Course, e)?),
+                        Err(e) => Err(item_refusal(
+                            ctx,
+                            &prefix,
+                            InputKind::Course,
+                            &item.external_id,
+                            e,
+                        )?),
                     }
                 }
             };
@@ -275,10 +287,18 @@ impl PartnerMutation {
         let opts = options(ctx, expected_version)?;
         let store = store(ctx);
         let Some(id) = course_id(ctx, &course).await? else {
-            return Ok(course_payload(None, None, not_found("course", "course")));
+            return Ok(course_payload(
+                None,
+                None,
+                not_found(ctx, "course", "course"),
+            ));
         };
         let Some((_, stored)) = store.course_record(id).await.or_internal()? else {
-            return Ok(course_payload(None, None, not_found("course", "course")));
+            return Ok(course_payload(
+                None,
+                None,
+                not_found(ctx, "course", "course"),
+            ));
         };
         let mut records = Vec::new();
         let mut errors = Vec::new();
@@ -316,6 +336,9 @@ impl PartnerMutation {
             Err(crate::store::WriteError::Invalid(found))
                 if !found.iter().any(|e| e.code == FORBIDDEN) =>
             {
+                for e in found.iter().filter(|e| e.code == NOT_FOUND) {
+                    note(ctx, NOT_FOUND, None, &e.message);
+                }
                 let errors = found
                     .into_iter()
                     .map(|e| instance_error(&order, &records, e))
@@ -325,7 +348,7 @@ impl PartnerMutation {
             Err(e) => Ok(course_payload(
                 None,
                 None,
-                refusal(&["course"], InputKind::Course, e)?,
+                refusal(ctx, &["course"], InputKind::Course, e)?,
             )),
         }
     }
@@ -351,7 +374,7 @@ impl PartnerMutation {
             return Ok(DeletePayload {
                 deleted_id: None,
                 external_id: None,
-                user_errors: not_found("id", "course"),
+                user_errors: not_found(ctx, "id", "course"),
             });
         };
         match store.delete_course(row.id, &opts).await {
@@ -366,7 +389,7 @@ impl PartnerMutation {
             Err(e) => Ok(DeletePayload {
                 deleted_id: None,
                 external_id: None,
-                user_errors: refusal(&[], InputKind::Course, e)?,
+                user_errors: refusal(ctx, &[], InputKind::Course, e)?,
             }),
         }
     }
@@ -392,7 +415,7 @@ impl PartnerMutation {
             return Ok(course_payload(
                 None,
                 None,
-                not_found("id", "course instance"),
+                not_found(ctx, "id", "course instance"),
             ));
         };
         match store.delete_instance(row, &opts).await {
@@ -407,7 +430,7 @@ impl PartnerMutation {
             Err(e) => Ok(course_payload(
                 None,
                 None,
-                refusal(&[], InputKind::Course, e)?,
+                refusal(ctx, &[], InputKind::Course, e)?,
             )),
         }
     }
@@ -475,7 +498,7 @@ impl PartnerMutation {
             Err(e) => Ok(GuidanceServicePayload {
                 outcome: None,
                 guidance_service: None,
-                user_errors: refusal(&["input"], InputKind::GuidanceService, e)?,
+                user_errors: refusal(ctx, &["input"], InputKind::GuidanceService, e)?,
             }),
         }
     }
@@ -515,7 +538,7 @@ impl PartnerMutation {
             Err(e) => Ok(LocationPayload {
                 outcome: None,
                 location: None,
-                user_errors: refusal(&["input"], InputKind::Location, e)?,
+                user_errors: refusal(ctx, &["input"], InputKind::Location, e)?,
             }),
         }
     }
@@ -574,7 +597,7 @@ impl PartnerMutation {
             Err(e) => Ok(OrganisationPayload {
                 outcome: None,
                 organisation: None,
-                user_errors: refusal(&["input"], InputKind::Organisation, e)?,
+                user_errors: refusal(ctx, &["input"], InputKind::Organisation, e)?,
             }),
         }
     }
@@ -617,6 +640,15 @@ impl PartnerMutation {
         let report = import_text(store(ctx), name, data, dry_run, opts)
             .await
             .or_internal()?;
+        for rejection in &report.rejections {
+            for e in rejection
+                .errors
+                .iter()
+                .filter(|e| is_access_refusal(&e.code))
+            {
+                note(ctx, &e.code, rejection.external_id.as_deref(), &e.message);
+            }
+        }
         if !dry_run {
             search(ctx).kick();
         }
@@ -665,7 +697,7 @@ async fn move_course(
 ) -> async_graphql::Result<CoursePayload> {
     let opts = options(ctx, expected_version)?;
     let Some(row) = course_id(ctx, &id).await? else {
-        return Ok(course_payload(None, None, not_found("id", "course")));
+        return Ok(course_payload(None, None, not_found(ctx, "id", "course")));
     };
     match store(ctx).set_course_state(row, to, &opts).await {
         Ok((outcome, id)) => {
@@ -679,7 +711,7 @@ async fn move_course(
         Err(e) => Ok(course_payload(
             None,
             None,
-            refusal(&[], InputKind::Course, e)?,
+            refusal(ctx, &[], InputKind::Course, e)?,
         )),
     }
 }

@@ -1,7 +1,9 @@
 //! What mutations answer: Shopify-style `userErrors { field code message }`
 //! and, for bulk writes, a result per item.
 
-use async_graphql::{Enum, SimpleObject};
+use async_graphql::{Context, Enum, SimpleObject};
+
+use super::denials::{is_access_refusal, note};
 
 use super::paths::{translate, InputKind};
 use crate::domain::error_codes::FORBIDDEN;
@@ -66,11 +68,14 @@ impl From<Outcome> for UpsertOutcome {
 
 /// A refused write as user errors; a write outside the caller's scope is a
 /// FORBIDDEN error of the whole field, and failures of ours are internal.
+/// Access refusals are noted in the trail of refused writes.
 pub fn refusal(
+    ctx: &Context<'_>,
     prefix: &[&str],
     kind: InputKind,
     e: WriteError,
 ) -> async_graphql::Result<Vec<UserError>> {
+    note_all(ctx, None, &e);
     match e {
         WriteError::Invalid(errors) if errors.iter().any(|e| e.code == FORBIDDEN) => {
             let e = errors
@@ -87,15 +92,28 @@ pub fn refusal(
     }
 }
 
-/// A refused item of a bulk write: every problem, FORBIDDEN included, as user errors.
+/// A refused item of a bulk write about `target`: every problem, FORBIDDEN
+/// included, as user errors.
 pub fn item_refusal(
+    ctx: &Context<'_>,
     prefix: &[&str],
     kind: InputKind,
+    target: &str,
     e: WriteError,
 ) -> async_graphql::Result<Vec<UserError>> {
+    note_all(ctx, Some(target), &e);
     match e {
         WriteError::Invalid(errors) => Ok(UserError::all(prefix, kind, errors)),
         WriteError::Store(e) => Err(internal(e)),
+    }
+}
+
+/// Notes the access refusals among `e`'s problems.
+pub fn note_all(ctx: &Context<'_>, target: Option<&str>, e: &WriteError) {
+    if let WriteError::Invalid(errors) = e {
+        for error in errors.iter().filter(|e| is_access_refusal(&e.code)) {
+            note(ctx, &error.code, target, &error.message);
+        }
     }
 }
 
