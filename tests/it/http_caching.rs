@@ -148,3 +148,99 @@ async fn a_persisted_query_that_does_not_validate_or_is_padded_is_not_kept() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_public_answer_carries_nothing_of_the_callers_bucket() {
+    let server = Server::demo().await;
+    let query = "{ courses(first: 2) { nodes { name } } }";
+    let (status, headers, body) = send(
+        client()
+            .get(server.url("/graphql"))
+            .query(&[("query", query)])
+            .header("accept", GQL),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["cache-control"], "public, max-age=60");
+    for name in [
+        "x-ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-reset",
+    ] {
+        assert!(headers.get(name).is_none(), "{name} on a public answer");
+    }
+    let cost = &body["extensions"]["cost"];
+    assert!(cost["requestedQueryCost"].is_number(), "{body}");
+    assert!(cost["throttleStatus"].is_null(), "{body}");
+
+    // The same query by POST is this caller's alone, and says where its
+    // bucket stands.
+    let (_, headers, body) = server.query(query).await;
+    assert_eq!(headers["cache-control"], "no-store");
+    assert!(headers.contains_key("x-ratelimit-remaining"));
+    assert!(
+        body["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"].is_number(),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn large_answers_are_compressed_as_the_client_prefers_and_small_ones_are_not() {
+    use std::io::Read;
+    let server = Server::demo().await;
+    let large = "{ courses(first: 50) { nodes { name description } } }";
+    let raw = |accept: Option<&str>, query: &str| {
+        let mut request = client()
+            .get(server.url("/graphql"))
+            .query(&[("query", query)])
+            .header("accept", GQL);
+        if let Some(accept) = accept {
+            request = request.header("accept-encoding", accept);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            let headers = response.headers().clone();
+            (headers, response.bytes().await.unwrap().to_vec())
+        }
+    };
+    let (plain_headers, plain) = raw(None, large).await;
+    assert!(plain.len() > 4096, "a large answer: {} bytes", plain.len());
+    assert!(plain_headers.get("content-encoding").is_none());
+    assert!(
+        plain_headers["vary"]
+            .to_str()
+            .unwrap()
+            .contains("Accept-Encoding"),
+        "{plain_headers:?}"
+    );
+
+    let (headers, body) = raw(Some("gzip, deflate, br"), large).await;
+    assert_eq!(headers["content-encoding"], "br");
+    let mut back = Vec::new();
+    brotli::Decompressor::new(&body[..], 4096)
+        .read_to_end(&mut back)
+        .unwrap();
+    assert_eq!(back, plain);
+    assert!(
+        body.len() * 2 < plain.len(),
+        "{} of {}",
+        body.len(),
+        plain.len()
+    );
+    assert!(headers.get("etag").is_some(), "the validator stays");
+
+    let (headers, body) = raw(Some("gzip;q=1, br;q=0.5"), large).await;
+    assert_eq!(headers["content-encoding"], "gzip");
+    let mut back = Vec::new();
+    flate2::read::GzDecoder::new(&body[..])
+        .read_to_end(&mut back)
+        .unwrap();
+    assert_eq!(back, plain);
+
+    let (headers, _) = raw(Some("identity"), large).await;
+    assert!(headers.get("content-encoding").is_none());
+
+    let (headers, body) = raw(Some("br, gzip"), "{ regions { code } }").await;
+    assert!(body.len() < 1024);
+    assert!(headers.get("content-encoding").is_none(), "{headers:?}");
+}

@@ -30,6 +30,13 @@ pub fn cache_control(answer: Answer, hint: CacheControl) -> String {
     }
 }
 
+/// Whether a Cache-Control value lets shared caches keep the answer.
+pub fn is_shared(cache_control: &str) -> bool {
+    cache_control
+        .split(',')
+        .any(|d| d.trim().eq_ignore_ascii_case("public"))
+}
+
 /// Whether the answer gets an ETag (and may be answered with 304).
 pub fn validates(answer: Answer) -> bool {
     answer.get && answer.query && !answer.errors

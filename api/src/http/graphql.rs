@@ -344,10 +344,6 @@ fn respond(
             map.remove("data");
         }
     }
-    // The validator covers what the query returned, not the caller's bucket.
-    let tag = caching::etag(body.to_string().as_bytes());
-    body["extensions"]["cost"] = cost.to_json();
-    let bytes = body.to_string();
     let status = if request_error {
         media.request_error_status(StatusCode::BAD_REQUEST)
     } else {
@@ -359,12 +355,27 @@ fn respond(
         query: kind == OperationKind::Query,
         errors,
     };
+    let cache_control = caching::cache_control(answer, hint);
+    // A shared cache gives a public answer to every caller, so it carries
+    // nothing of this caller's: no bucket in the body, no x-ratelimit
+    // headers. The document's cost is the same for everyone and stays.
+    let shared = caching::is_shared(&cache_control);
+    let mut cost = cost;
+    if shared {
+        cost.throttle = None;
+    }
+    // The validator covers what the query returned, not the caller's bucket.
+    let tag = caching::etag(body.to_string().as_bytes());
+    body["extensions"]["cost"] = cost.to_json();
+    let bytes = body.to_string();
     let mut builder = HttpResponse::build(status);
     builder
         .content_type(media.content_type())
-        .insert_header((header::CACHE_CONTROL, caching::cache_control(answer, hint)))
+        .insert_header((header::CACHE_CONTROL, cache_control))
         .insert_header((header::VARY, "Accept, Authorization"));
-    rate_headers(&mut builder, decision);
+    if !shared {
+        rate_headers(&mut builder, decision);
+    }
     if caching::validates(answer) {
         builder.insert_header((header::ETAG, tag.clone()));
         let fresh = req

@@ -5,6 +5,7 @@
 pub mod auth;
 mod caching;
 mod client;
+mod compress;
 mod graphql;
 mod health;
 mod media;
@@ -151,6 +152,7 @@ pub fn start_with(
         App::new()
             .app_data(services.clone())
             .app_data(web::Data::new(health::Listener { ops: false }))
+            .wrap(from_fn(compress::middleware))
             .wrap(cors(&services.settings.cors_origins))
             .wrap(from_fn(request_id::middleware))
             .service(
