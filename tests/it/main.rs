@@ -1,6 +1,7 @@
 //! Integration tests: the catalogue end to end, on SQLite and (with
 //! TEST_DATABASE_URL) on PostgreSQL.
 
+mod caller_limits;
 mod conformance;
 mod filters;
 mod harness;
