@@ -128,10 +128,15 @@ pub enum KeysCommand {
 }
 
 /// A progress bar on a terminal, plain lines elsewhere.
-struct Bar(ProgressBar);
+struct Bar(ProgressBar, std::sync::Arc<std::sync::atomic::AtomicBool>);
 
 impl Bar {
     fn new() -> Bar {
+        Bar::stoppable(Default::default())
+    }
+
+    /// A bar whose import stops once `stop` turns true.
+    fn stoppable(stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Bar {
         if std::io::stderr().is_terminal() {
             let bar = ProgressBar::new(0);
             if let Ok(style) =
@@ -139,9 +144,9 @@ impl Bar {
             {
                 bar.set_style(style.progress_chars("=> "));
             }
-            Bar(bar)
+            Bar(bar, stop)
         } else {
-            Bar(ProgressBar::hidden())
+            Bar(ProgressBar::hidden(), stop)
         }
     }
 }
@@ -171,6 +176,10 @@ impl Progress for Bar {
 
     fn tick(&self) {
         self.0.inc(1);
+    }
+
+    fn stopped(&self) -> bool {
+        self.1.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     fn finish(&self) {
@@ -212,7 +221,19 @@ pub async fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<i32> {
         }
         Command::Import { files, dry_run } => {
             let store = crate::app::open_store(&settings).await?;
-            let report = import_paths(&store, &files, dry_run, &Bar::new()).await?;
+            // SIGINT or SIGTERM stops the import before its next record: the
+            // records written so far are committed and reported, and running
+            // the same command again finishes it.
+            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let flag = stop.clone();
+            let watcher = tokio::spawn(async move {
+                let signal = crate::app::stop_signal().await;
+                eprintln!("{signal}: stopping the import after the record in progress");
+                flag.store(true, std::sync::atomic::Ordering::Relaxed);
+            });
+            let report = import_paths(&store, &files, dry_run, &Bar::stoppable(stop)).await;
+            watcher.abort();
+            let report = report?;
             print!("{report}");
             if dry_run {
                 println!("dry run: nothing was written");

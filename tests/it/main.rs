@@ -26,5 +26,6 @@ mod replicas;
 mod schema_drift;
 mod search;
 mod server;
+mod shutdown;
 mod start;
 mod statements;

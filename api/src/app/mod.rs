@@ -97,9 +97,11 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     tracing::info!("GraphiQL is at http://{}/graphiql", running.addr);
     let ops_server = running.ops.take().map(|(server, addr)| {
         tracing::info!("operations listener (metrics, detailed readiness) on http://{addr}");
-        tokio::spawn(server)
+        (server.handle(), tokio::spawn(server))
     });
     let handle = running.server.handle();
+    let ops_handle = ops_server.as_ref().map(|(handle, _)| handle.clone());
+    let ops_task = ops_server.map(|(_, task)| task);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut work = tokio::spawn(duties::run(duties::Duties {
         settings: settings.clone(),
@@ -109,12 +111,14 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
         startup: startup.clone(),
         stopped,
     }));
-    // The server stops on SIGINT or SIGTERM: it stops accepting, lets
-    // in-flight requests finish (up to the shutdown timeout) and returns.
     let mut server = tokio::spawn(running.server);
     let refused = tokio::select! {
         outcome = &mut server => { outcome??; None }
         outcome = &mut work => Some(outcome),
+        signal = stop_signal() => {
+            tracing::info!(signal, "stopping");
+            None
+        }
     };
     if let Some(outcome) = refused {
         // The duties end on their own only when this process must not run.
@@ -126,19 +130,78 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
             Err(e) => Err(anyhow::anyhow!("the start failed: {e}")),
         };
     }
+    // One shutdown, one deadline (TARJOTIN_SHUTDOWN_TIMEOUT_SECS): the
+    // replica reports itself unready, stops accepting, lets in-flight
+    // requests finish, and the duties finish the batch in hand (the
+    // scheduler its pass, the indexing worker its batch) all at once. What
+    // is still running at the deadline is cut off: its open transaction
+    // rolls back, and outbox rows not confirmed are applied by the next
+    // leader.
+    let deadline = tokio::time::Instant::now() + settings.http.shutdown_timeout;
     startup.stopping();
-    if let Some(ops) = ops_server {
-        ops.abort();
-    }
-    tracing::info!("server stopped; stopping the scheduler and the indexing worker");
     let _ = stop.send(true);
-    if tokio::time::timeout(settings.http.shutdown_timeout, work)
-        .await
-        .is_err()
-    {
-        tracing::warn!("the indexing duties did not stop in time");
+    let drained = tokio::time::timeout_at(deadline, async {
+        let ops = async {
+            if let Some(ops) = &ops_handle {
+                ops.stop(true).await;
+            }
+        };
+        tokio::join!(
+            handle.stop(true),
+            ops,
+            async {
+                let _ = (&mut server).await;
+            },
+            async {
+                match (&mut work).await {
+                    Ok(Err(e)) => tracing::warn!(error = %e, "the duties ended with an error"),
+                    Err(e) => tracing::warn!(error = %e, "the duties failed"),
+                    Ok(Ok(())) => {}
+                }
+            }
+        );
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            timeout_secs = settings.http.shutdown_timeout.as_secs(),
+            "not everything stopped within the shutdown timeout; cutting off what is left"
+        );
+        handle.stop(false).await;
+        work.abort();
     }
+    if let Some(task) = ops_task {
+        task.abort();
+    }
+    tracing::info!("stopped");
     Ok(())
+}
+
+/// Waits for SIGINT or SIGTERM, whichever comes first; its name. Both stop
+/// the process the same way.
+pub async fn stop_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            (Ok(mut int), Ok(mut term)) => tokio::select! {
+                _ = int.recv() => "SIGINT",
+                _ = term.recv() => "SIGTERM",
+            },
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+                "SIGINT"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "ctrl-c"
+    }
 }
 
 /// The endpoint options: buckets in Redis when REDIS_URL is set (connected

@@ -141,6 +141,7 @@ pub fn start_with(
                     .route("/metrics", web::get().to(health::metrics))
             })
             .workers(1)
+            .disable_signals()
             .shutdown_timeout(shutdown.as_secs())
             .listen(listener)?
             .run();
@@ -169,6 +170,8 @@ pub fn start_with(
             .route("/", web::get().to(root))
     })
     .client_request_timeout(Duration::from_secs(10))
+    // `serve` handles SIGINT and SIGTERM itself, in one shutdown path.
+    .disable_signals()
     .shutdown_timeout(shutdown.as_secs())
     .listen(listener)?
     .run();

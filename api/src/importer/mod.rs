@@ -5,7 +5,7 @@ mod report;
 
 use std::path::PathBuf;
 
-pub use report::{ImportReport, Rejection};
+pub use report::{ImportReport, Rejection, EXIT_STOPPED};
 
 use crate::domain::CourseRecord;
 use crate::ingest::{detect_kind, parse_csv, parse_jsonld_line, FeedRecord, RecordKind};
@@ -56,6 +56,11 @@ pub trait Progress {
     fn start(&self, label: &str, total: u64);
     /// One record done.
     fn tick(&self);
+    /// True once the import should stop (the process was told to): the
+    /// import ends before its next record, and what it wrote is committed.
+    fn stopped(&self) -> bool {
+        false
+    }
     /// The pass is over.
     fn finish(&self);
 }
@@ -150,6 +155,12 @@ pub async fn import<W: CatalogueWriter>(
             }
             let mut pending = Pending::new(file);
             for (line, text) in lines(file) {
+                if progress.stopped() {
+                    pending.flush(writer, report).await?;
+                    report.stopped_at = Some((file.path.display().to_string(), line));
+                    progress.finish();
+                    return Ok(());
+                }
                 progress.tick();
                 let parsed = parse_jsonld_line(text);
                 let record = match (pass, parsed) {
@@ -245,7 +256,13 @@ pub async fn import_text(
         import(&scope, &files, &mut report, &Silent).await?;
         scope.finish().await?;
     } else {
-        import(&store.writer(options), &files, &mut report, &Silent).await?;
+        // One transaction, each record in a savepoint of its own: a feed
+        // cut off part-way (the client went away, the server stopped)
+        // commits nothing, so sending it again is always safe. A feed is at
+        // most TARJOTIN_MAX_BODY_BYTES, so the transaction stays short.
+        let batch = store.batch_as(options, usize::MAX);
+        import(&batch, &files, &mut report, &Silent).await?;
+        batch.finish().await?;
     }
     Ok(report)
 }

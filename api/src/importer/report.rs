@@ -38,7 +38,13 @@ pub struct ImportReport {
     pub unreadable: Vec<(String, String)>,
     /// Lines not recognisable as any kind of record.
     pub unrecognised: u64,
+    /// Where the import was stopped (by a signal) before its end: the file
+    /// and line it would have read next. Everything counted was committed.
+    pub stopped_at: Option<(String, usize)>,
 }
+
+/// The exit status of an import stopped by a signal (128 + SIGINT).
+pub const EXIT_STOPPED: i32 = 130;
 
 impl ImportReport {
     pub(crate) fn count(&mut self, kind: RecordKind, outcome: Outcome) {
@@ -110,7 +116,9 @@ impl ImportReport {
 
     /// 0: everything imported; 1: some records rejected; 2: an input unreadable.
     pub fn exit_code(&self) -> i32 {
-        if !self.unreadable.is_empty() {
+        if self.stopped_at.is_some() {
+            EXIT_STOPPED
+        } else if !self.unreadable.is_empty() {
             2
         } else if !self.rejections.is_empty() {
             1
@@ -148,6 +156,13 @@ impl fmt::Display for ImportReport {
         }
         if self.unrecognised > 0 {
             writeln!(f, "unrecognised lines: {}", self.unrecognised)?;
+        }
+        if let Some((file, line)) = &self.stopped_at {
+            writeln!(
+                f,
+                "stopped before {file}:{line}: what is counted above was committed; \
+                 run the same command again to finish (records already imported come back unchanged)"
+            )?;
         }
         Ok(())
     }

@@ -71,9 +71,14 @@ impl Open {
 impl Store {
     /// A batch writer as the command line, committing every `size` records.
     pub fn batch(&self, size: usize) -> Batch<'_> {
+        self.batch_as(WriteOptions::cli(), size)
+    }
+
+    /// A batch writer with `options`, committing every `size` records.
+    pub fn batch_as(&self, options: WriteOptions, size: usize) -> Batch<'_> {
         Batch {
             store: self,
-            options: WriteOptions::cli(),
+            options,
             size: size.max(1),
             open: Mutex::new(Open::default()),
         }
