@@ -780,3 +780,91 @@ async fn meilisearch_passes_the_conformance_suite() {
     suite(meili.engine.clone()).await;
     meili.finish().await;
 }
+
+/// The embedded index compacts itself under churn: after thousands of
+/// updates of the same courses it holds about as many slots as courses, and
+/// searches, facets and suggestions answer as they did before the churn.
+#[tokio::test]
+async fn the_embedded_index_compacts_under_churn_and_answers_the_same() {
+    let f = Fixture::new().await;
+    let embedded = Arc::new(tarjotin_api::search::embedded::EmbeddedEngine::new());
+    let engine: Arc<dyn SearchEngine> = embedded.clone();
+    engine
+        .apply(
+            f.docs
+                .iter()
+                .cloned()
+                .map(|d| IndexChange::Upsert(Box::new(d)))
+                .collect(),
+        )
+        .await
+        .unwrap();
+    let probe = |engine: Arc<dyn SearchEngine>| async move {
+        let mut seen = Vec::new();
+        for query in ["lähihoitaja", "koulutus", "englanti", "kotka", ""] {
+            let mut r = request(query, CourseFilter::default());
+            r.facets = vec![Facet::Municipality, Facet::Language, Facet::Provider];
+            r.limit = 20;
+            let result = search(&engine, &r).await;
+            let hits: Vec<i32> = result.hits.iter().map(|h| h.course_id).collect();
+            seen.push(format!(
+                "{query}: {} {hits:?} {:?}",
+                result.total, result.facets
+            ));
+        }
+        let suggested: Vec<String> = engine
+            .suggest("lähi", Lang::Fi, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.text)
+            .collect();
+        seen.push(format!("{suggested:?}"));
+        seen
+    };
+    let before = probe(engine.clone()).await;
+    let rounds = 12;
+    for round in 0..rounds {
+        let churned: Vec<IndexChange> = f
+            .docs
+            .iter()
+            .map(|d| {
+                let mut d = d.clone();
+                d.keywords.push(format!("vaihtuva{round}"));
+                IndexChange::Upsert(Box::new(d))
+            })
+            .collect();
+        engine.apply(churned).await.unwrap();
+    }
+    engine
+        .apply(
+            f.docs
+                .iter()
+                .cloned()
+                .map(|d| IndexChange::Upsert(Box::new(d)))
+                .collect(),
+        )
+        .await
+        .unwrap();
+    let (slots, dead) = embedded.slots();
+    let updates = f.docs.len() * (rounds + 1);
+    println!(
+        "{updates} updates of {} courses: {slots} slots, {dead} dead",
+        f.docs.len()
+    );
+    assert!(
+        slots
+            <= 3 * f
+                .docs
+                .len()
+                .max(tarjotin_api::search::embedded::COMPACT_MIN_DEAD),
+        "compacted: {slots} slots for {} courses after {updates} updates",
+        f.docs.len()
+    );
+    assert!(slots < updates, "{slots} slots after {updates} updates");
+    assert_eq!(engine.count().await.unwrap(), f.docs.len() as u64);
+    let after = probe(engine.clone()).await;
+    assert_eq!(before, after);
+    let stale = search(&engine, &request("vaihtuva3", CourseFilter::default())).await;
+    assert!(stale.hits.is_empty());
+}

@@ -120,7 +120,13 @@ pub struct Index {
     /// can be lemmatised.
     pub folded_lemmas: HashMap<String, Vec<String>>,
     pub live: usize,
+    /// Upserts and removals so far, so that a compaction built beside the
+    /// index can tell whether the index changed meanwhile.
+    pub writes: u64,
 }
+
+/// Dead slots an index holds before compaction is considered at all.
+pub const COMPACT_MIN_DEAD: usize = 2_048;
 
 fn texts(text: &Localized) -> [(Option<&str>, u8); 3] {
     [
@@ -131,9 +137,41 @@ fn texts(text: &Localized) -> [(Option<&str>, u8); 3] {
 }
 
 impl Index {
+    /// Slots whose documents were replaced or removed: their postings,
+    /// terms, facet slots and suggestion entries stay until compaction.
+    pub fn dead(&self) -> usize {
+        self.docs.len() - self.live
+    }
+
+    /// Whether the dead slots are many enough to compact: more than the
+    /// live ones (and past a floor), so that compaction's cost, which is
+    /// that of indexing the live documents once, is paid at most once per
+    /// as many updates: amortised, a constant per update.
+    pub fn wants_compaction(&self) -> bool {
+        let dead = self.dead();
+        dead >= COMPACT_MIN_DEAD && dead > self.live
+    }
+
+    /// The live documents, for a compacted index to be built from.
+    pub fn live_documents(&self) -> Vec<SearchDocument> {
+        self.docs.iter().flatten().cloned().collect()
+    }
+
+    /// An index of `docs` alone, in slots from 0, with nothing of what was
+    /// removed before: the compacted form of the index they came from.
+    pub fn of_documents(docs: Vec<SearchDocument>) -> Index {
+        let mut fresh = Index::default();
+        for doc in docs {
+            fresh.upsert(doc);
+        }
+        fresh.name_ranks();
+        fresh
+    }
+
     /// Adds or replaces a document.
     pub fn upsert(&mut self, doc: SearchDocument) {
         self.remove(doc.course_id);
+        self.writes += 1;
         self.name_rank.take();
         let slot = self.docs.len() as u32;
         let add = |index: &mut Index, layer: Layer, term: String, field: Field| {
@@ -348,6 +386,7 @@ impl Index {
     /// Removes a document; its postings are skipped from now on.
     pub fn remove(&mut self, course_id: i32) {
         if let Some(slot) = self.slots.remove(&course_id) {
+            self.writes += 1;
             self.name_rank.take();
             if let (Some(order), Some(doc)) =
                 (self.by_name.get_mut(), self.docs[slot as usize].as_ref())

@@ -20,7 +20,7 @@ use self::index::Index;
 use super::filter;
 use super::*;
 
-pub use index::edit_distance;
+pub use index::{edit_distance, COMPACT_MIN_DEAD};
 
 /// The in-memory engine.
 #[derive(Default)]
@@ -93,6 +93,45 @@ impl EmbeddedEngine {
     /// of the outbox's dead letters). An empty list takes everything again.
     pub fn refuse_courses(&self, courses: &[i32]) {
         *self.refused.lock().unwrap_or_else(|e| e.into_inner()) = courses.to_vec();
+    }
+
+    /// Rebuilds `current` from its live documents beside it, while it goes
+    /// on serving searches, and swaps the compacted index in, unless the
+    /// index changed or was replaced meanwhile (then the next write that
+    /// finds it wanting compaction tries again).
+    async fn compact(&self, current: Arc<RwLock<Index>>) {
+        let (docs, writes, dead) = {
+            let index = current.read().expect("index lock");
+            (index.live_documents(), index.writes, index.dead())
+        };
+        let live = docs.len();
+        let started = std::time::Instant::now();
+        let Ok(mut fresh) = tokio::task::spawn_blocking(move || Index::of_documents(docs)).await
+        else {
+            tracing::warn!("compacting the embedded index failed; it keeps serving as it is");
+            return;
+        };
+        let mut serving = self.index.write().expect("index lock");
+        let unchanged =
+            Arc::ptr_eq(&serving, &current) && current.read().expect("index lock").writes == writes;
+        if unchanged {
+            fresh.writes = writes;
+            *serving = Arc::new(RwLock::new(fresh));
+            tracing::debug!(
+                live,
+                dead,
+                took_ms = started.elapsed().as_millis() as u64,
+                "compacted the embedded index"
+            );
+        }
+    }
+
+    /// Slots the current index holds, and how many of them are dead (for
+    /// tests and benchmarks of compaction).
+    pub fn slots(&self) -> (usize, usize) {
+        let current = self.current();
+        let index = current.read().expect("index lock");
+        (index.docs.len(), index.dead())
     }
 
     fn current(&self) -> Arc<RwLock<Index>> {
@@ -211,15 +250,21 @@ impl SearchEngine for EmbeddedEngine {
                 }
             }
             let current = self.current();
-            let mut index = current.write().expect("index lock");
-            for change in changes {
-                match change {
-                    IndexChange::Upsert(doc) => index.upsert(*doc),
-                    IndexChange::Delete(id) => index.remove(id),
+            let compact = {
+                let mut index = current.write().expect("index lock");
+                for change in changes {
+                    match change {
+                        IndexChange::Upsert(doc) => index.upsert(*doc),
+                        IndexChange::Delete(id) => index.remove(id),
+                    }
                 }
+                // The writer, not the next search, renumbers the order by name.
+                index.name_ranks();
+                index.wants_compaction()
+            };
+            if compact {
+                self.compact(current).await;
             }
-            // The writer, not the next search, renumbers the order by name.
-            index.name_ranks();
             Ok(())
         })
     }
