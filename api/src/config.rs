@@ -96,6 +96,10 @@ pub const KNOWN: &[(&str, &str)] = &[
         "/readyz fails when indexing lags more; 0 never",
     ),
     (
+        "TARJOTIN_CRASH_AT",
+        "for the crash test only: SIGKILL at a named point (import-batch, outbox-applied, rebuild-page, scheduler-step)",
+    ),
+    (
         "TARJOTIN_DENIED_RETENTION_DAYS",
         "how many days refused writes are kept (deniedWrites)",
     ),
@@ -364,6 +368,13 @@ impl Settings {
                 })
             }
         };
+        if let Some(value) = get(crate::crash::SETTING) {
+            crate::crash::parse(&value).map_err(|expected| ConfigError::Invalid {
+                key: crate::crash::SETTING,
+                value,
+                expected,
+            })?;
+        }
         let analyzer = match get("TARJOTIN_ANALYZER").as_deref() {
             None | Some("auto") => AnalyzerMode::Auto,
             Some("voikko") => AnalyzerMode::Voikko,

@@ -4,6 +4,7 @@ pub mod app;
 pub mod cli;
 pub mod codes;
 pub mod config;
+pub mod crash;
 pub mod domain;
 pub mod finnish;
 pub mod generate;

@@ -3,6 +3,7 @@
 
 mod caller_limits;
 mod conformance;
+mod crash;
 mod filters;
 mod harness;
 mod hostile;

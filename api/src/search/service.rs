@@ -304,6 +304,7 @@ impl SearchService {
                 self.store.course_bundles_after(after, PAGE)
             );
             added?;
+            crate::crash::point("rebuild-page");
             page = next?;
             progress.indexed(done, total.max(done));
         }
@@ -446,6 +447,7 @@ impl SearchService {
             .iter()
             .partition(|p| refused.iter().any(|(r, _)| *r == p.course_id));
         let applied: Vec<i32> = applied.iter().map(|p| p.id).collect();
+        crate::crash::point("outbox-applied");
         let marked = self.store.confirm_changes(&applied, &self.instance).await?;
         if marked < applied.len() as u64 {
             // Another process applied them first: it should not, while this

@@ -211,7 +211,11 @@ impl Store {
                 PublicationState::Draft => PublicationState::Published,
                 _ => PublicationState::Archived,
             };
-            match self.set_course_state(id, to, &options).await {
+            let moved = self.set_course_state(id, to, &options).await;
+            if moved.is_ok() {
+                crate::crash::point("scheduler-step");
+            }
+            match moved {
                 Ok(_) if to == PublicationState::Published => {
                     report.published.push(record.external_id)
                 }

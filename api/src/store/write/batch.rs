@@ -49,6 +49,7 @@ impl Open {
         self.uncommitted = 0;
         if let Some(tx) = self.tx.take() {
             tx.commit().await?;
+            crate::crash::point("import-batch");
         }
         if store.backend() != DbBackend::Postgres || self.written < FIRST_ANALYSE {
             return Ok(());
