@@ -83,7 +83,12 @@ impl Refused {
 impl Gate {
     /// The checks for `schema` under `limits`.
     pub fn new(schema: &AppSchema, limits: QueryLimits) -> Gate {
-        let types = TypeMap::from_sdl(&schema.sdl()).expect("the schema's own SDL parses");
+        Gate::for_sdl(&schema.sdl(), limits)
+    }
+
+    /// The checks for the schema `sdl` under `limits`.
+    pub fn for_sdl(sdl: &str, limits: QueryLimits) -> Gate {
+        let types = TypeMap::from_sdl(sdl).expect("the schema's own SDL parses");
         Gate {
             types,
             sizes: ListSizes::measured(),

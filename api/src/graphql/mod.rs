@@ -9,6 +9,7 @@ pub mod cost;
 mod enums;
 mod errors;
 mod filters;
+pub mod fuzzing;
 pub mod gate;
 mod ids;
 pub mod limits;

@@ -10,5 +10,5 @@ mod paths;
 mod payloads;
 
 pub use denials::Denials;
-pub use feed::PartnerQuery;
+pub use feed::{ChangeCursor, PartnerQuery};
 pub use mutation::{admin, PartnerMutation};
