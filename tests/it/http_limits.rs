@@ -345,3 +345,58 @@ async fn a_key_limit_below_a_querys_cost_refuses_it_and_the_key_refills_at_its_o
     let message = body["errors"][0]["message"].as_str().unwrap();
     assert!(message.contains("10 points a minute"), "{message}");
 }
+
+#[tokio::test]
+async fn the_cost_estimate_is_close_and_the_actual_cost_counts_the_work() {
+    let server = Server::demo().await;
+    // A search page as the aggregator's browser sends it, with its facets:
+    // the estimate charges each facet for the values it has in the index.
+    let browse = "{ search(query: \"kurssi\", first: 20, facets: [MUNICIPALITY, FIELD_OF_EDUCATION, EDUCATION_TYPE, LANGUAGE, TEACHING_MODE]) { totalCount nodes { name provider { name } } facets { facet values { value label count } } } }";
+    // The first search counts the facets; the second is estimated by them.
+    server.query(browse).await;
+    let (_, _, body) = server.query(browse).await;
+    let cost = &body["extensions"]["cost"];
+    let (requested, actual) = (
+        cost["requestedQueryCost"].as_u64().unwrap(),
+        cost["actualQueryCost"].as_u64().unwrap(),
+    );
+    println!("browser search: requested {requested}, actual {actual}");
+    assert!(
+        actual > 20 && requested <= actual * 2,
+        "requested {requested}, actual {actual}: {body}"
+    );
+
+    // Facets asked for and not selected are computed all the same.
+    let (_, _, body) = server
+        .query("{ search(first: 1, facets: [MUNICIPALITY, PROVIDER]) { totalCount } }")
+        .await;
+    let actual = body["extensions"]["cost"]["actualQueryCost"]
+        .as_u64()
+        .unwrap();
+    assert!(actual > 10, "the facet values count: {body}");
+
+    // An imported feed costs its records, whatever the answer selects.
+    let (token, _) = server
+        .app
+        .key(tarjotin_api::domain::Role::Admin, None)
+        .await;
+    let feed = std::fs::read_to_string(super::harness::demo_path("courses"))
+        .unwrap()
+        .lines()
+        .take(60)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let (status, _, body) = send(
+        server
+            .post(GQL, json!({ "query": "mutation($d: String!) { importFeed(format: SCHEMA_ORG_JSONLD, data: $d, dryRun: true) { dryRun } }", "variables": { "d": feed } }))
+            .header("authorization", format!("Bearer {token}")),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let cost = &body["extensions"]["cost"];
+    assert!(cost["requestedQueryCost"].as_u64().unwrap() >= 7, "{body}");
+    assert!(
+        cost["actualQueryCost"].as_u64().unwrap() >= 7,
+        "60 records: {body}"
+    );
+}

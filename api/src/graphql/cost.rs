@@ -47,6 +47,42 @@ fn rate_json(rate: f64) -> serde_json::Value {
     }
 }
 
+/// The work a request did beyond the objects it returns, in points: engine
+/// searches with the facet values they computed, database queries of
+/// listings, records of an imported feed. Resolvers add to it; the actual
+/// cost is the larger of this and the objects returned.
+#[derive(Debug, Clone, Default)]
+pub struct Work(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+/// Records of a feed per point of `importFeed`'s cost.
+pub const RECORDS_PER_POINT: u64 = 10;
+
+impl Work {
+    /// Adds `points`.
+    pub fn add(&self, points: u64) {
+        self.0
+            .fetch_add(points, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The points so far.
+    pub fn points(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// Adds `points` to the request's work, when it is metered.
+pub fn worked(ctx: &async_graphql::Context<'_>, points: u64) {
+    if let Some(work) = ctx.data_opt::<Work>() {
+        work.add(points);
+    }
+}
+
+/// The actual cost: the objects `data` holds or the work done, whichever
+/// is more, never more than was requested.
+pub fn actual_cost_of(data: &Value, work: u64, requested: u64) -> u64 {
+    actual_cost(data, requested).max(work.min(requested))
+}
+
 /// The cost of what `data` holds, by the same rule as the static cost (every
 /// object 1, scalars nothing), never more than was requested.
 pub fn actual_cost(data: &Value, requested: u64) -> u64 {

@@ -96,6 +96,12 @@ impl Gate {
         }
     }
 
+    /// The same gate, charging facets for the values `facets` counts.
+    pub fn with_facet_sizes(mut self, facets: crate::search::FacetSizes) -> Gate {
+        self.sizes = self.sizes.with_facets(facets);
+        self
+    }
+
     /// The limits in force.
     pub fn limits(&self) -> &QueryLimits {
         &self.limits

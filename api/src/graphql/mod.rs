@@ -60,14 +60,26 @@ pub fn build_schema(store: Store, search: Arc<SearchService>, clock: Clock) -> A
 
 /// Runs one request with a loader of its own, with every error coded.
 pub async fn execute(schema: &AppSchema, store: &Store, request: impl Into<Request>) -> Response {
+    execute_metered(schema, store, request).await.0
+}
+
+/// Runs one request as `execute` does; also the work it did, in points
+/// (`cost::Work`).
+pub async fn execute_metered(
+    schema: &AppSchema,
+    store: &Store,
+    request: impl Into<Request>,
+) -> (Response, u64) {
     let denials = partner::Denials::default();
+    let work = cost::Work::default();
     let request = request
         .into()
         .data(loaders::loader(store.clone()))
-        .data(denials.clone());
+        .data(denials.clone())
+        .data(work.clone());
     let response = label_errors(schema.execute(request).await);
     denials.flush(store).await;
-    response
+    (response, work.points())
 }
 
 /// Runs a request whose document the gate has already parsed and checked.
@@ -76,9 +88,9 @@ pub async fn execute_checked(
     store: &Store,
     mut request: Request,
     document: async_graphql::parser::types::ExecutableDocument,
-) -> Response {
+) -> (Response, u64) {
     request.set_parsed_query(document);
-    execute(schema, store, request).await
+    execute_metered(schema, store, request).await
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.

@@ -122,6 +122,8 @@ impl QueryRoot {
             before,
         };
         let (store, day, seen) = (store(ctx), today(ctx), visibility(ctx));
+        // Two queries: the count and the page.
+        crate::graphql::cost::worked(ctx, 2);
         let window = args.window(
             store
                 .count_courses(&filter, seen, day)

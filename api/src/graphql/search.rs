@@ -355,6 +355,9 @@ impl SearchQuery {
             today: today(ctx),
         };
         let result = service(ctx).search(&request).await.map_err(search_failed)?;
+        // The engine's search and every facet value it computed.
+        let values: usize = result.facets.iter().map(|f| 1 + f.values.len()).sum();
+        crate::graphql::cost::worked(ctx, 1 + values as u64);
         let ids: Vec<i32> = result.hits.iter().map(|h| h.course_id).collect();
         let rows = store(ctx).courses_by_ids(&ids).await.or_internal()?;
         let provider_ids: Vec<i32> = result

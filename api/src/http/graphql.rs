@@ -18,7 +18,7 @@ use super::media::{negotiate, unsupported_body, Media};
 use super::params::Params;
 use super::refusal::{charged, malformed, rate_headers, rate_limited, refuse, throttle, Refusal};
 use super::Services;
-use crate::graphql::cost::{actual_cost, CostReport};
+use crate::graphql::cost::{actual_cost_of, CostReport};
 use crate::graphql::execute_checked;
 use crate::graphql::limits::OperationKind;
 use crate::ratelimit::Decision;
@@ -289,7 +289,7 @@ async fn run(
     if let Some(name) = operation_name {
         request = request.operation_name(name);
     }
-    let response =
+    let (response, work) =
         execute_checked(&services.schema, &services.store, request, checked.document).await;
     // Kept only once it has run: a document that does not validate against
     // the schema is never stored.
@@ -300,7 +300,7 @@ async fn run(
     if let (Some(hash), false) = (resolved.register.clone(), request_errors) {
         services.apq.register(hash, Arc::clone(&resolved.query));
     }
-    let actual = actual_cost(&response.data, requested);
+    let actual = actual_cost_of(&response.data, work, requested);
     services.metrics.cost(requested, actual);
     let unused = charge.saturating_sub(actual.max(1));
     let decision = match (&services.limiter, decision) {

@@ -118,7 +118,7 @@ pub fn start_with(
     } = options;
     let shutdown = settings.shutdown_timeout;
     let services = web::Data::new(Services {
-        gate: Gate::new(&schema, settings.limits),
+        gate: Gate::new(&schema, settings.limits).with_facet_sizes(search.facet_sizes()),
         apq: PersistedQueries::new(settings.apq_cache_size),
         metrics: Metrics::new(),
         schema,

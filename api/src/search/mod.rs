@@ -12,6 +12,7 @@ pub mod synonyms;
 
 use chrono::NaiveDate;
 use futures_util::future::BoxFuture;
+use std::sync::Arc;
 
 pub use document::{InstanceDoc, SearchDocument};
 
@@ -32,6 +33,66 @@ pub enum Facet {
     Free,
     ApplicationOpen,
     Audience,
+}
+
+impl Facet {
+    /// Every facet.
+    pub const ALL: [Facet; 12] = [
+        Facet::Municipality,
+        Facet::Region,
+        Facet::FieldOfEducation,
+        Facet::EducationType,
+        Facet::TeachingMode,
+        Facet::Language,
+        Facet::Provider,
+        Facet::FundingCategory,
+        Facet::TimeOfDay,
+        Facet::Free,
+        Facet::ApplicationOpen,
+        Facet::Audience,
+    ];
+
+    /// The facet's name in the API (`FIELD_OF_EDUCATION`).
+    pub fn api_name(self) -> String {
+        let mut out = String::new();
+        for (i, c) in format!("{self:?}").chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_uppercase());
+        }
+        out
+    }
+}
+
+/// How many values each facet has in the index now (among published
+/// courses), by its API name: the query-cost estimate charges a facet for
+/// the values it can return, not for a guess. Shared by the search service,
+/// which keeps it current, and the gate, which reads it.
+#[derive(Debug, Clone, Default)]
+pub struct FacetSizes(Arc<std::sync::RwLock<std::collections::HashMap<String, u64>>>);
+
+impl FacetSizes {
+    /// The values a facet is assumed to have before the index was counted.
+    pub const UNCOUNTED: u64 = 40;
+
+    /// The values `facet` (API name) has, or [`Self::UNCOUNTED`].
+    pub fn of(&self, facet: &str) -> u64 {
+        self.0
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(facet)
+            .copied()
+            .unwrap_or(Self::UNCOUNTED)
+    }
+
+    /// Sets the count of `facet`.
+    pub fn set(&self, facet: Facet, values: u64) {
+        self.0
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(facet.api_name(), values);
+    }
 }
 
 /// The order of hits.

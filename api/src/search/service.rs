@@ -105,7 +105,14 @@ pub struct SearchService {
     state: Mutex<State>,
     /// This process, as the outbox records who applied a change.
     instance: String,
+    /// How many values each facet has in the index, for the cost estimate.
+    facet_sizes: super::FacetSizes,
+    /// When `facet_sizes` was last counted.
+    facets_counted: Mutex<Option<std::time::Instant>>,
 }
+
+/// How stale the facet counts may get before a search counts them again.
+const FACETS_STALE: Duration = Duration::from_secs(60);
 
 /// `host:pid:tag`: which process this is, in the outbox and the logs.
 fn instance_name() -> String {
@@ -167,6 +174,8 @@ impl SearchService {
             wake: Notify::new(),
             last_error: Mutex::new(None),
             instance: instance_name(),
+            facet_sizes: super::FacetSizes::default(),
+            facets_counted: Mutex::new(None),
             state: Mutex::new(State {
                 serving: ready,
                 caught_up: ready,
@@ -246,7 +255,47 @@ impl SearchService {
         if let Some(e) = self.not_ready() {
             return Err(e);
         }
+        let stale = self
+            .facets_counted
+            .lock()
+            .expect("lock")
+            .is_none_or(|at| at.elapsed() > FACETS_STALE);
+        if stale {
+            self.count_facets().await;
+        }
         self.engine.search(request).await
+    }
+
+    /// The facet counts the query-cost estimate reads.
+    pub fn facet_sizes(&self) -> super::FacetSizes {
+        self.facet_sizes.clone()
+    }
+
+    /// Counts the values of every facet among the published courses in the
+    /// index: one search for nothing, with every facet. A failure keeps the
+    /// counts as they were.
+    pub async fn count_facets(&self) {
+        *self.facets_counted.lock().expect("lock") = Some(std::time::Instant::now());
+        let request = super::SearchRequest {
+            query: None,
+            filter: crate::domain::CourseFilter::default(),
+            facets: super::Facet::ALL.to_vec(),
+            order: super::SearchOrder::Relevance,
+            offset: 0,
+            limit: 0,
+            lang: crate::domain::Lang::Fi,
+            today: chrono::Utc::now().date_naive(),
+        };
+        match self.engine.search(&request).await {
+            Ok(result) => {
+                for facet in result.facets {
+                    self.facet_sizes.set(facet.facet, facet.values.len() as u64);
+                }
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "counting the facets failed; the cost estimate keeps its counts")
+            }
+        }
     }
 
     /// Autocompletes a prefix. Course suggestions are checked against the
@@ -390,9 +439,19 @@ impl SearchService {
     pub async fn apply_pending(&self) -> Result<usize, IndexError> {
         let applied = self.apply_batch().await?;
         if applied > 0 {
-            let mut state = self.state();
-            if !state.caught_up {
-                state.progress.done += applied as u64;
+            {
+                let mut state = self.state();
+                if !state.caught_up {
+                    state.progress.done += applied as u64;
+                }
+            }
+            let due = self
+                .facets_counted
+                .lock()
+                .expect("lock")
+                .is_none_or(|at| at.elapsed() > Duration::from_secs(5));
+            if due {
+                self.count_facets().await;
             }
         }
         Ok(applied)

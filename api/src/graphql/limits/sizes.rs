@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use crate::codes::code_sets;
+use crate::search::FacetSizes;
 
 /// The assumed length of a list no entry below describes (translations,
 /// locations, channels, enrolment periods, matched instances...).
@@ -12,7 +13,7 @@ pub const DEFAULT_LIST_SIZE: u64 = 10;
 
 /// The largest number of items each list field can hold.
 #[derive(Debug, Clone)]
-pub struct ListSizes(HashMap<(&'static str, &'static str), u64>);
+pub struct ListSizes(HashMap<(&'static str, &'static str), u64>, FacetSizes);
 
 impl ListSizes {
     /// Measured from the built-in code sets.
@@ -46,13 +47,21 @@ impl ListSizes {
         sizes.insert(("Query", "languages"), codes.languages().len() as u64);
         sizes.insert(("Region", "municipalities"), per_region);
         sizes.insert(("FieldOfEducation", "children"), children);
-        // All facets together hold about 500 values (the 309 municipalities
-        // the most): twelve facets of 40 on average.
-        sizes.insert(("FacetResult", "values"), 40);
-        // One result per facet; the walker uses the number asked for when
-        // `search(facets:)` says it.
-        sizes.insert(("SearchConnection", "facets"), 12);
-        ListSizes(sizes)
+        // Facets are charged at `search` for the values each asked facet
+        // has in the index (`facet`), so their selection costs nothing more.
+        sizes.insert(("SearchConnection", "facets"), 0);
+        ListSizes(sizes, FacetSizes::default())
+    }
+
+    /// The same sizes, with facets counted by `facets`.
+    pub fn with_facets(mut self, facets: FacetSizes) -> ListSizes {
+        self.1 = facets;
+        self
+    }
+
+    /// How many values the facet `name` (API name) can return now.
+    pub fn facet(&self, name: &str) -> u64 {
+        self.1.of(name)
     }
 
     /// The bound for `type_name.field`.

@@ -162,5 +162,31 @@ fn search_facets_cost_one_result_per_facet_asked_for() {
     let q = "{ search(query: \"x\", facets: [MUNICIPALITY, FREE], first: 10) { nodes { name } facets { facet values { value } } } }";
     assert_eq!(cost(q), 1 + 10 + 2 * (1 + 40));
     let without = "{ search(first: 10) { facets { facet } } }";
-    assert_eq!(cost(without), 1 + 12);
+    assert_eq!(cost(without), 1, "no facet asked for, none computed");
+    // Asked for but not selected, facets are computed all the same.
+    let unselected = "{ search(facets: [MUNICIPALITY, MUNICIPALITY], first: 10) { totalCount } }";
+    assert_eq!(cost(unselected), 1 + (1 + 40));
+}
+
+#[test]
+fn a_facet_counted_in_the_index_costs_its_values() {
+    let types = TypeMap::from_sdl(&crate::graphql::sdl()).unwrap();
+    let facets = crate::search::FacetSizes::default();
+    facets.set(crate::search::Facet::Free, 2);
+    facets.set(crate::search::Facet::Municipality, 7);
+    let sizes = ListSizes::measured().with_facets(facets);
+    let q = "{ search(facets: [MUNICIPALITY, FREE, LANGUAGE], first: 10) { nodes { name } facets { facet values { value count } } } }";
+    let doc = parse_query(q).unwrap();
+    let cost = analyze(
+        &doc,
+        None,
+        &Variables::default(),
+        &types,
+        &sizes,
+        &QueryLimits::default(),
+    )
+    .unwrap()
+    .unwrap()
+    .cost;
+    assert_eq!(cost, 1 + 10 + (1 + 7) + (1 + 2) + (1 + 40));
 }

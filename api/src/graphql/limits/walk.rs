@@ -195,7 +195,8 @@ impl<'a> Walker<'a> {
             summary.fixed = 1u64
                 .saturating_add(below.fixed)
                 .saturating_add(n.saturating_mul(below.per_item))
-                .saturating_add(self.depth_charge(field, &info));
+                .saturating_add(self.depth_charge(field, &info))
+                .saturating_add(self.facet_charge(field, &info));
         } else if on_connection && info.list && matches!(name, "edges" | "nodes") {
             summary.per_item = one;
         } else if info.list {
@@ -207,6 +208,9 @@ impl<'a> Walker<'a> {
             summary.fixed = n.saturating_mul(one);
         } else {
             summary.fixed = one;
+        }
+        if name == "importFeed" {
+            summary.fixed = summary.fixed.saturating_add(self.feed_charge(field, &info));
         }
         Ok(summary)
     }
@@ -224,6 +228,44 @@ impl<'a> Walker<'a> {
             .map(|c| c.0 / SKIPPED_PER_POINT)
             .max()
             .unwrap_or(0)
+    }
+
+    /// What the facets a search asks for cost: for each, its result and
+    /// every value it has in the index now. The engine computes them whether
+    /// or not they are selected, so the charge is made here, once.
+    fn facet_charge(&self, field: &Field, info: &FieldInfo) -> u64 {
+        if info.type_name != "SearchConnection" {
+            return 0;
+        }
+        let Some(ConstValue::List(asked)) = self.argument(field, info, "facets") else {
+            return 0;
+        };
+        let mut names: Vec<String> = asked
+            .iter()
+            .filter_map(|v| match v {
+                ConstValue::Enum(name) => Some(name.to_string()),
+                ConstValue::String(name) => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+            .iter()
+            .map(|n| 1u64.saturating_add(self.sizes.facet(n)))
+            .fold(0u64, u64::saturating_add)
+    }
+
+    /// What importing a feed costs: a point per `RECORDS_PER_POINT` lines
+    /// (records, or rows of a sheet) of its `data`.
+    fn feed_charge(&self, field: &Field, info: &FieldInfo) -> u64 {
+        match self.argument(field, info, "data") {
+            Some(ConstValue::String(data)) => {
+                let lines = data.lines().filter(|l| !l.trim().is_empty()).count() as u64;
+                lines / crate::graphql::cost::RECORDS_PER_POINT
+            }
+            _ => 0,
+        }
     }
 
     /// `first` or `last`, or the default page; never more than a page can hold.
@@ -247,6 +289,10 @@ impl<'a> Walker<'a> {
         }
         if let Some(ConstValue::List(ids)) = self.argument(field, info, "ids") {
             return ids.len() as u64;
+        }
+        // A search's facets are charged at the search (`facet_charge`).
+        if on == "SearchConnection" && name == "facets" {
+            return 0;
         }
         if let Some((_, n)) = self.asked.iter().find(|(arg, _)| arg == name) {
             return *n;

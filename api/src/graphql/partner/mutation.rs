@@ -640,6 +640,18 @@ impl PartnerMutation {
         let report = import_text(store(ctx), name, data, dry_run, opts)
             .await
             .or_internal()?;
+        let records: u64 = [
+            RecordKind::Organisation,
+            RecordKind::Course,
+            RecordKind::GuidanceService,
+        ]
+        .iter()
+        .map(|k| {
+            let c = report.counts_of(*k);
+            c.created + c.updated + c.unchanged + c.rejected
+        })
+        .sum();
+        crate::graphql::cost::worked(ctx, 1 + records / crate::graphql::cost::RECORDS_PER_POINT);
         for rejection in &report.rejections {
             for e in rejection
                 .errors
