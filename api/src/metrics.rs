@@ -145,10 +145,14 @@ impl Metrics {
     }
 
     /// The label for a client-chosen operation name.
+    /// An empty name stands for one that is not to be named (`other`).
     pub fn operation_label(&self, name: Option<&str>) -> String {
         let Some(name) = name else {
             return "anonymous".into();
         };
+        if name.is_empty() {
+            return "other".into();
+        }
         let well_formed = name.len() <= 64
             && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use sha2::Digest;
 use tarjotin_api::config::HttpSettings;
 use tarjotin_api::domain::Role;
 use tarjotin_api::http::HttpOptions;
@@ -99,9 +100,28 @@ async fn metrics_count_requests_by_operation_cost_refusals_and_the_pool() {
         ..HttpSettings::default()
     })
     .await;
+    // A name the client chose is `other`; the same operation run by the
+    // hash of a persisted query is named.
+    let regions = "query Regions { regions { code } }";
+    let hash: String = sha2::Sha256::digest(regions.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let apq = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
+    send(server.post(GQL, json!({ "query": regions, "operationName": "Regions" }))).await;
     send(server.post(
         GQL,
-        json!({ "query": "query Regions { regions { code } }", "operationName": "Regions" }),
+        json!({ "query": regions, "operationName": "Regions", "extensions": apq }),
+    ))
+    .await;
+    send(server.post(
+        GQL,
+        json!({ "operationName": "Regions", "extensions": apq }),
+    ))
+    .await;
+    send(server.post(
+        GQL,
+        json!({ "query": "query Junk1234 { regions { code } }", "operationName": "Junk1234" }),
     ))
     .await;
     send(server.post(GQL, json!({ "query": "{ courses(first: 100) { nodes { instances(first: 100) { nodes { id } } } } }" }))).await;
@@ -122,6 +142,7 @@ async fn metrics_count_requests_by_operation_cost_refusals_and_the_pool() {
     let text = response.text().await.unwrap();
     for expected in [
         "tarjotin_graphql_requests_total{operation=\"Regions\",status=\"200\"} 1",
+        "tarjotin_graphql_requests_total{operation=\"other\",status=\"200\"} 3",
         "tarjotin_graphql_request_duration_seconds_count{operation=\"Regions\"} 1",
         "tarjotin_graphql_query_cost_count{kind=\"requested\"}",
         "tarjotin_graphql_refused_total{code=\"QUERY_TOO_COMPLEX\"} 1",
@@ -130,6 +151,7 @@ async fn metrics_count_requests_by_operation_cost_refusals_and_the_pool() {
     ] {
         assert!(text.contains(expected), "{expected} missing:\n{text}");
     }
+    assert!(!text.contains("Junk1234"), "{text}");
 }
 
 #[tokio::test]

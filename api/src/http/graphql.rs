@@ -189,9 +189,18 @@ async fn run(
         operation_name,
         extensions,
     } = params;
-    let operation = operation_name.clone();
-    let answer = |response| (response, operation.clone());
     let persisted = extensions.as_ref().and_then(|e| e.get("persistedQuery"));
+    // Metrics name an operation only when it ran by the hash of a persisted
+    // query, that is, a document the client's own build knows; any other
+    // name a client chose counts as `other`, so that callers cannot grow
+    // the series.
+    let by_hash = query.is_none() && persisted.is_some_and(|p| !p.is_null());
+    let operation = match (&operation_name, by_hash) {
+        (Some(name), true) => Some(name.clone()),
+        (Some(_), false) => Some(String::new()),
+        (None, _) => None,
+    };
+    let answer = |response| (response, operation.clone());
     let resolved = match services.apq.resolve(query, persisted) {
         Ok(Some(resolved)) if !resolved.query.trim().is_empty() => resolved,
         Ok(_) => {
