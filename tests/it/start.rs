@@ -110,3 +110,62 @@ async fn a_second_server_with_the_embedded_engine_on_one_postgres_is_refused() {
     app.finish().await;
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Secrets planted in every setting that takes one appear in no log line,
+/// no answer and no error of the server or the command line, whatever fails.
+#[tokio::test]
+async fn planted_secrets_leave_the_process_in_no_log_answer_or_error() {
+    let dir = scratch("secrets");
+    let port = || super::process::free_port();
+    let env = vec![
+        (
+            "DATABASE_URL",
+            format!("postgres://tarjotin:PlantedDbPass1@127.0.0.1:{}/tarjotin?password=PlantedDbPass2&sslmode=disable", port()),
+        ),
+        ("MEILI_URL", format!("http://meili:PlantedMeiliPass3@127.0.0.1:{}/", port())),
+        ("MEILI_MASTER_KEY", "PlantedMasterKey4-0123456789abcdef".to_string()),
+        ("REDIS_URL", format!("redis://:PlantedRedisPass5@127.0.0.1:{}/0", port())),
+        ("TARJOTIN_RATE_LIMIT", "on".to_string()),
+    ];
+    let secrets = [
+        "PlantedDbPass1",
+        "PlantedDbPass2",
+        "PlantedMeiliPass3",
+        "PlantedMasterKey4",
+        "PlantedRedisPass5",
+    ];
+    let mut seen = String::new();
+    let server = Process::serve(&dir, "server", &env);
+    server.wait_listening(Duration::from_secs(10)).await;
+    // Let every dependency fail a few times.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    for path in ["/readyz", "/healthz", "/metrics"] {
+        if let Some((status, body)) = server.get(path).await {
+            seen.push_str(&format!("{path} {status} {body}\n"));
+        }
+    }
+    let (status, body) = server
+        .query("{ search(query: \"x\") { totalCount } courses { totalCount } }")
+        .await;
+    seen.push_str(&format!("graphql {status} {body}\n"));
+    drop(server);
+    seen.push_str(&std::fs::read_to_string(dir.join("server.log")).unwrap_or_default());
+    for args in [
+        vec!["import", "--dry-run", "/nonexistent.jsonl"],
+        vec!["keys", "list"],
+        vec!["migrate"],
+        vec!["reindex"],
+    ] {
+        let out = super::process::command(&dir, &env)
+            .args(&args)
+            .output()
+            .unwrap();
+        seen.push_str(&String::from_utf8_lossy(&out.stdout));
+        seen.push_str(&String::from_utf8_lossy(&out.stderr));
+    }
+    assert!(seen.contains("127.0.0.1"), "the errors name where: {seen}");
+    for secret in secrets {
+        assert!(!seen.contains(secret), "{secret} leaked:\n{seen}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
