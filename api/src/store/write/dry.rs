@@ -1,9 +1,14 @@
-//! Dry runs: every record is written in a transaction of its own that is
-//! rolled back at once, so a dry run never holds the write lock (SQLite's,
-//! or PostgreSQL's advisory lock and row locks) for longer than one record.
-//! Writers, the scheduler and the outbox go on while a large file is being
-//! checked.
+//! Dry runs, which must not hold up writers while a large file is checked.
 //!
+//! On SQLite the dry run writes into a copy of the database made for it
+//! (`VACUUM INTO`, which only reads), and deletes the copy at the end: the
+//! catalogue's write lock is never taken, and every record sees the earlier
+//! ones of the file as a real run would. (SQLite's lock is not fair: a dry
+//! run that took it for each record in turn could starve a writer.)
+//!
+//! On PostgreSQL (and an in-memory SQLite) every record is written in a transaction of its own that
+//! is rolled back at once, so the dry run holds the advisory lock and row
+//! locks for one record at a time, and writers queue fairly between them.
 //! A record's outcome can depend on what came before it in the same file:
 //! the organisation it names may be new, the same course may appear twice,
 //! and an instance id may have been claimed by another course of the file.
@@ -19,13 +24,28 @@ use super::{
 };
 use crate::domain::*;
 use crate::store::Store;
+use sea_orm::{ConnectionTrait, DbBackend};
 
 /// Writes that are undone at once: a dry run sees what a real run would do,
 /// and leaves nothing behind.
 pub struct DryRun {
+    /// The catalogue (PostgreSQL), or the copy made for the dry run (SQLite).
     store: Store,
+    /// The copy's file, deleted when the dry run finishes.
+    copy: Option<std::path::PathBuf>,
     options: WriteOptions,
     seen: Mutex<Seen>,
+}
+
+impl Drop for DryRun {
+    /// Deletes the copy, also when the dry run ended early.
+    fn drop(&mut self) {
+        if let Some(path) = &self.copy {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
+    }
 }
 
 /// The records of the file that were accepted so far, by external id.
@@ -102,11 +122,43 @@ impl Store {
 
     /// Starts a dry run with `options`.
     pub async fn dry_run_as(&self, options: WriteOptions) -> Result<DryRun, StoreError> {
+        // An in-memory database has one connection, which writers queue
+        // for anyway, and `VACUUM INTO` would copy it into memory too: it
+        // is dry-run record by record like PostgreSQL.
+        let in_memory = self.url.contains(":memory:") || self.url.contains("mode=memory");
+        let (store, copy) = if self.backend() == DbBackend::Sqlite && !in_memory {
+            let (store, path) = self.sqlite_copy().await?;
+            (store, Some(path))
+        } else {
+            (self.clone(), None)
+        };
         Ok(DryRun {
-            store: self.clone(),
+            store,
+            copy,
             options,
             seen: Mutex::new(Seen::default()),
         })
+    }
+
+    /// A copy of this SQLite database in a file of its own, and its path.
+    async fn sqlite_copy(&self) -> Result<(Store, std::path::PathBuf), StoreError> {
+        let mut tag = [0u8; 6];
+        let _ = getrandom::fill(&mut tag);
+        let tag: String = tag.iter().map(|b| format!("{b:02x}")).collect();
+        let path =
+            std::env::temp_dir().join(format!("tarjotin-dry-run-{}-{tag}.db", std::process::id()));
+        let quoted = path.display().to_string().replace('\'', "''");
+        self.db()
+            .execute_unprepared(&format!("VACUUM INTO '{quoted}'"))
+            .await?;
+        if !path.exists() {
+            return Err(StoreError::Corrupt(format!(
+                "the dry run's copy of the database was not made at {}",
+                path.display()
+            )));
+        }
+        let store = Store::connect(&format!("sqlite://{}?mode=rw", path.display()), None).await?;
+        Ok((store, path))
     }
 }
 
@@ -114,6 +166,25 @@ impl DryRun {
     /// Ends the dry run. Nothing is left to undo: every record's
     /// transaction was rolled back when it was done.
     pub async fn finish(self) -> Result<(), StoreError> {
+        if self.copy.is_some() {
+            // The copy's pool closes before its files go (in `drop`).
+            self.store.clone().db.close().await?;
+        }
+        Ok(())
+    }
+
+    /// True when records are written into a copy, kept for the next ones.
+    fn writes_a_copy(&self) -> bool {
+        self.copy.is_some()
+    }
+
+    /// Ends a record's transaction: kept in a copy, undone otherwise.
+    async fn end(&self, tx: sea_orm::DatabaseTransaction) -> Result<(), WriteError> {
+        if self.writes_a_copy() {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
         Ok(())
     }
 
@@ -127,6 +198,10 @@ impl DryRun {
         prelude: Prelude,
     ) -> Result<sea_orm::DatabaseTransaction, WriteError> {
         let tx = begin(self.store.db()).await?;
+        if self.writes_a_copy() {
+            // The copy holds the earlier records already.
+            return Ok(tx);
+        }
         // Each of these was accepted before with the same options; a
         // refusal now means the catalogue changed under the dry run, and the
         // record is then checked against what is stored.
@@ -168,7 +243,7 @@ impl CatalogueWriter for DryRun {
         };
         let tx = self.begin_with(prelude).await?;
         let result = place::upsert_organisation(&tx, record, &self.options).await;
-        tx.rollback().await?;
+        self.end(tx).await?;
         if result.is_ok() {
             self.seen()
                 .organisations
@@ -183,7 +258,7 @@ impl CatalogueWriter for DryRun {
         let result = course::upsert_course(&tx, record, &self.options)
             .await
             .map(|(o, _)| o);
-        tx.rollback().await?;
+        self.end(tx).await?;
         if result.is_ok() {
             let mut seen = self.seen();
             for instance in &record.instances {
@@ -205,7 +280,7 @@ impl CatalogueWriter for DryRun {
         let result = guidance::upsert_guidance_service(&tx, record, &self.options)
             .await
             .map(|(o, _)| o);
-        tx.rollback().await?;
+        self.end(tx).await?;
         if result.is_ok() {
             self.seen()
                 .guidance
