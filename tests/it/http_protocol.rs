@@ -82,8 +82,18 @@ async fn document_errors_are_400_under_the_new_media_type_and_200_under_json() {
             json!({"query": "{ noSuchField }"}),
             "GRAPHQL_VALIDATION_FAILED",
         ),
+        // A variable that does not coerce is the caller's input; a literal
+        // of the wrong type makes the document invalid.
         (
             json!({"query": "query($n: Int!) { courses(first: $n) { totalCount } }", "variables": {"n": "x"}}),
+            "BAD_USER_INPUT",
+        ),
+        (
+            json!({"query": "query($f: CourseFilter) { courses(first: 2, filter: $f) { totalCount } }", "variables": {"f": {"teachingModes": ["NOT_A_MODE"]}}}),
+            "BAD_USER_INPUT",
+        ),
+        (
+            json!({"query": "{ courses(first: \"x\") { totalCount } }"}),
             "GRAPHQL_VALIDATION_FAILED",
         ),
     ];

@@ -486,3 +486,43 @@ async fn a_course_the_engine_refuses_is_set_apart_retried_and_becomes_a_dead_let
     })
     .await;
 }
+
+/// Every facet value goes straight back into its filter and finds the
+/// courses the facet counted.
+#[tokio::test]
+async fn facet_values_pass_back_into_their_filters() {
+    super::harness::on_every_demo(|app| async move {
+        let facets = [
+            ("TEACHING_MODE", "teachingModes"),
+            ("EDUCATION_TYPE", "educationTypes"),
+            ("FUNDING_CATEGORY", "fundingCategories"),
+            ("TIME_OF_DAY", "timesOfDay"),
+            ("AUDIENCE", "audiences"),
+            ("MUNICIPALITY", "municipalities"),
+            ("LANGUAGE", "languages"),
+            ("PROVIDER", "providers"),
+        ];
+        let names: Vec<&str> = facets.iter().map(|(f, _)| *f).collect();
+        let data = app
+            .data(
+                &format!("{{ search(first: 0, facets: [{}]) {{ facets {{ facet values {{ value label count }} }} }} }}", names.join(", ")),
+                serde_json::json!({}),
+            )
+            .await;
+        let mut checked = 0;
+        for result in data["search"]["facets"].as_array().unwrap() {
+            let facet = result["facet"].as_str().unwrap();
+            let filter = facets.iter().find(|(f, _)| *f == facet).unwrap().1;
+            for value in result["values"].as_array().unwrap().iter().filter(|v| v["count"].as_u64() > Some(0)).take(3) {
+                assert!(!value["label"].as_str().unwrap().is_empty(), "{value}");
+                let query = "query($f: CourseFilter) { search(first: 0, filter: $f) { totalCount } }";
+                let answer = app.run(query, serde_json::json!({ "f": { filter: [value["value"]] } })).await;
+                assert!(answer["errors"].is_null(), "{facet} {value}: {answer}");
+                assert_eq!(answer["data"]["search"]["totalCount"], value["count"], "{facet} {value}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 15, "{checked} values checked");
+    })
+    .await;
+}

@@ -98,7 +98,16 @@ fn has_code(error: &ServerError) -> bool {
 /// Gives a code to the errors async-graphql itself produced: parse and
 /// validation errors, and argument values that did not coerce. Anything else
 /// without a code is an internal error whose message must not leak.
-pub fn label_errors(mut response: Response) -> Response {
+pub fn label_errors(response: Response) -> Response {
+    label_errors_of(response, "")
+}
+
+/// As `label_errors`, for a response to the document `query`: an argument
+/// whose value comes from a variable that does not coerce is the caller's
+/// input, `BAD_USER_INPUT`, while a literal of the wrong type makes the
+/// document invalid, `GRAPHQL_VALIDATION_FAILED`.
+pub fn label_errors_of(mut response: Response, query: &str) -> Response {
+    let mut from_variables: Option<std::collections::HashSet<(usize, usize)>> = None;
     for error in &mut response.errors {
         if has_code(error) {
             continue;
@@ -106,6 +115,14 @@ pub fn label_errors(mut response: Response) -> Response {
         let code = if error.path.is_empty() {
             if error.message.contains(" --> ") || error.message.starts_with("Parse error") {
                 code::GRAPHQL_PARSE_FAILED
+            } else if error.message.starts_with("Invalid value for argument")
+                && error.locations.first().is_some_and(|at| {
+                    from_variables
+                        .get_or_insert_with(|| arguments_from_variables(query))
+                        .contains(&(at.line, at.column))
+                })
+            {
+                code::BAD_USER_INPUT
             } else {
                 code::GRAPHQL_VALIDATION_FAILED
             }
@@ -123,4 +140,45 @@ pub fn label_errors(mut response: Response) -> Response {
         error.extensions = Some(extensions);
     }
     response
+}
+
+/// Where the arguments of `query` whose values hold a variable begin.
+fn arguments_from_variables(query: &str) -> std::collections::HashSet<(usize, usize)> {
+    use async_graphql::parser::types::Selection;
+    use async_graphql_value::Value;
+    fn holds_variable(value: &Value) -> bool {
+        match value {
+            Value::Variable(_) => true,
+            Value::List(items) => items.iter().any(holds_variable),
+            Value::Object(fields) => fields.values().any(holds_variable),
+            _ => false,
+        }
+    }
+    let mut out = std::collections::HashSet::new();
+    let Ok(doc) = async_graphql::parser::parse_query(query) else {
+        return out;
+    };
+    let mut pending: Vec<&async_graphql::parser::types::SelectionSet> = doc
+        .operations
+        .iter()
+        .map(|(_, op)| &op.node.selection_set.node)
+        .chain(doc.fragments.values().map(|f| &f.node.selection_set.node))
+        .collect();
+    while let Some(set) = pending.pop() {
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(f) => {
+                    for (name, value) in &f.node.arguments {
+                        if holds_variable(&value.node) {
+                            out.insert((name.pos.line, name.pos.column));
+                        }
+                    }
+                    pending.push(&f.node.selection_set.node);
+                }
+                Selection::InlineFragment(i) => pending.push(&i.node.selection_set.node),
+                Selection::FragmentSpread(_) => {}
+            }
+        }
+    }
+    out
 }

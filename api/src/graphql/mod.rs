@@ -72,12 +72,13 @@ pub async fn execute_metered(
 ) -> (Response, u64) {
     let denials = partner::Denials::default();
     let work = cost::Work::default();
+    let request: Request = request.into();
+    let query = request.query.clone();
     let request = request
-        .into()
         .data(loaders::loader(store.clone()))
         .data(denials.clone())
         .data(work.clone());
-    let response = label_errors(schema.execute(request).await);
+    let response = errors::label_errors_of(schema.execute(request).await, &query);
     denials.flush(store).await;
     (response, work.points())
 }

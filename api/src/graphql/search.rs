@@ -58,7 +58,8 @@ pub enum SearchOrderField {
 /// One value of a facet.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct FacetValue {
-    /// The value to filter by (a code, an id, or `true`/`false`).
+    /// The value to filter by, as the matching filter takes it: an enum
+    /// value (`ONLINE`), a code (`286`, `fi`), a global id, or `true`/`false`.
     pub value: String,
     /// The value's name in the asked language.
     pub label: String,
@@ -275,6 +276,29 @@ fn facet_label(
     .unwrap_or_else(|| value.to_string())
 }
 
+/// A facet value as the matching filter takes it back: the enum value of
+/// an enum-typed filter (`ONLINE`), the global id of a provider, the code
+/// of a code set, `true` or `false`.
+fn facet_value(facet: Facet, value: &str) -> String {
+    match facet {
+        Facet::Provider => value
+            .parse()
+            .map(|id| encode(NodeKind::Organisation, id).to_string())
+            .unwrap_or_default(),
+        Facet::EducationType
+        | Facet::TeachingMode
+        | Facet::FundingCategory
+        | Facet::TimeOfDay
+        | Facet::Audience => value.to_ascii_uppercase(),
+        Facet::Municipality
+        | Facet::Region
+        | Facet::FieldOfEducation
+        | Facet::Language
+        | Facet::Free
+        | Facet::ApplicationOpen => value.to_string(),
+    }
+}
+
 /// Checks the query's size.
 fn checked_query(query: Option<String>) -> async_graphql::Result<Option<String>> {
     let Some(query) = query
@@ -392,13 +416,7 @@ impl SearchQuery {
                     .iter()
                     .map(|(value, count)| FacetValue {
                         label: facet_label(f.facet, value, lang, &providers),
-                        value: match f.facet {
-                            Facet::Provider => value
-                                .parse()
-                                .map(|id| encode(NodeKind::Organisation, id).to_string())
-                                .unwrap_or_default(),
-                            _ => value.clone(),
-                        },
+                        value: facet_value(f.facet, value),
                         count: *count,
                     })
                     .collect(),
