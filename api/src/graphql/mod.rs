@@ -97,5 +97,5 @@ pub async fn execute_checked(
 /// The schema in SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
     let schema = Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish();
-    schema.sdl()
+    schema.sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }

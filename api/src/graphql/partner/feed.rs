@@ -1,11 +1,11 @@
 //! `changes(since:)` for keeping copies in sync, and the audit log and key
 //! list for administrators.
 
+use crate::graphql::scalars::Timestamp;
 use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields};
 use async_graphql::{Context, Enum, InputObject, Object, ID};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chrono::{DateTime, Utc};
 
 use super::keys::ApiKey;
 use super::mutation::admin;
@@ -78,8 +78,8 @@ pub struct Change(pub ChangeEntry);
 #[Object]
 impl Change {
     /// When it was written.
-    async fn at(&self) -> DateTime<Utc> {
-        self.0.at
+    async fn at(&self) -> Timestamp {
+        self.0.at.into()
     }
     async fn entity(&self) -> ChangeEntity {
         kind(&self.0).0
@@ -119,8 +119,8 @@ pub struct AuditEntry(pub ChangeEntry);
 
 #[Object]
 impl AuditEntry {
-    async fn at(&self) -> DateTime<Utc> {
-        self.0.at
+    async fn at(&self) -> Timestamp {
+        self.0.at.into()
     }
     /// Who wrote: `key 3`, `cli`, `scheduler`.
     async fn actor(&self) -> &str {
@@ -166,8 +166,8 @@ pub struct DeniedWriteEntry(pub DeniedWrite);
 #[Object]
 impl DeniedWriteEntry {
     /// When it was refused.
-    async fn at(&self) -> DateTime<Utc> {
-        self.0.at
+    async fn at(&self) -> Timestamp {
+        self.0.at.into()
     }
     /// Who tried: `key 3`.
     async fn actor(&self) -> &str {
@@ -206,8 +206,8 @@ pub struct DeniedWriteFilter {
     pub key: Option<ID>,
     /// Refusals with this code: `NOT_FOUND` or `FORBIDDEN`.
     pub code: Option<String>,
-    pub since: Option<DateTime<Utc>>,
-    pub until: Option<DateTime<Utc>>,
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
 }
 
 /// Narrows the audit log.
@@ -219,8 +219,8 @@ pub struct AuditFilter {
     pub key: Option<ID>,
     /// Writes to this organisation's records (global id).
     pub organisation: Option<ID>,
-    pub since: Option<DateTime<Utc>>,
-    pub until: Option<DateTime<Utc>>,
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
 }
 
 type ChangePage<T> = Connection<ChangeCursor, T, EmptyFields>;
@@ -291,13 +291,13 @@ impl PartnerQuery {
     async fn changes(
         &self,
         ctx: &Context<'_>,
-        since: DateTime<Utc>,
+        since: Timestamp,
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<ChangePage<Change>> {
         let (limit, after_id) = window(first, &after)?;
         let mut query = ChangeQuery::new(visibility(ctx), limit);
-        query.since = Some(since);
+        query.since = Some(since.0);
         query.after_id = after_id;
         page(ctx, query, Change).await
     }
@@ -316,8 +316,8 @@ impl PartnerQuery {
         let mut query = ChangeQuery::new(caller(ctx).visibility(), limit);
         query.after_id = after_id;
         query.include_keys = true;
-        query.since = f.since;
-        query.until = f.until;
+        query.since = f.since.map(|t| t.0);
+        query.until = f.until.map(|t| t.0);
         query.entity = f.entity.map(|e| entity_code(e).to_string());
         query.operation = f.operation.map(|o| match o {
             ChangeOperation::Created => "created".to_string(),
@@ -355,8 +355,8 @@ impl PartnerQuery {
                 .map(|k| decode_as("filter.key", &k, NodeKind::ApiKey))
                 .transpose()?,
             code: f.code.map(|c| c.trim().to_ascii_uppercase()),
-            since: f.since,
-            until: f.until,
+            since: f.since.map(|t| t.0),
+            until: f.until.map(|t| t.0),
             after_id,
             limit: limit + 1,
         };

@@ -3,8 +3,9 @@
 //! API's filters do. Problems are reported in the rules' vocabulary and
 //! translated with the rules' own (see `paths`).
 
+use crate::graphql::scalars::Timestamp;
 use async_graphql::{Context, InputObject, ID};
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::NaiveTime;
 
 use crate::domain::error_codes::*;
 use crate::domain::{self, FieldError, Localized};
@@ -124,9 +125,9 @@ pub struct CourseInput {
     /// Left out: the stored state (new: DRAFT). Changes follow the workflow.
     pub state: Option<PublicationState>,
     /// When the scheduler publishes the draft.
-    pub publish_at: Option<DateTime<Utc>>,
+    pub publish_at: Option<Timestamp>,
     /// When the scheduler archives the published course.
-    pub archive_at: Option<DateTime<Utc>>,
+    pub archive_at: Option<Timestamp>,
     /// Left out: the stored instances stay. Given: they replace them all.
     pub instances: Option<Vec<CourseInstanceInput>>,
     /// The version last read; STALE_VERSION when the stored one differs (0: must be new).
@@ -469,8 +470,8 @@ impl CourseInput {
                 .map(Into::into)
                 .unwrap_or(domain::PublicationState::Draft),
             instances,
-            publish_at: self.publish_at,
-            archive_at: self.archive_at,
+            publish_at: self.publish_at.map(|t| t.0),
+            archive_at: self.archive_at.map(|t| t.0),
         };
         let keep = crate::store::Keep {
             instances: self.instances.is_none(),

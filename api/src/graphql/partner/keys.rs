@@ -1,7 +1,7 @@
 //! API keys through the API (administrators only).
 
+use crate::graphql::scalars::Timestamp;
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
-use chrono::{DateTime, Utc};
 
 use super::inputs::organisation_key;
 use super::mutation::admin;
@@ -62,18 +62,18 @@ impl ApiKey {
     async fn prefix(&self) -> &str {
         &self.0.token_prefix
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        self.0.created_at.into()
     }
-    async fn expires_at(&self) -> Option<DateTime<Utc>> {
-        self.0.expires_at
+    async fn expires_at(&self) -> Option<Timestamp> {
+        self.0.expires_at.map(Timestamp)
     }
     /// When the key was last used, to the minute.
-    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_used_at
+    async fn last_used_at(&self) -> Option<Timestamp> {
+        self.0.last_used_at.map(Timestamp)
     }
-    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.0.revoked_at
+    async fn revoked_at(&self) -> Option<Timestamp> {
+        self.0.revoked_at.map(Timestamp)
     }
     /// The key's own rate limit in cost points per minute (its bucket holds
     /// that many and refills that many a minute); empty: the service's
@@ -96,7 +96,7 @@ pub struct CreateApiKeyInput {
     /// The organisation of a partner key, by global or external id.
     pub organisation: Option<ID>,
     /// When the key stops working.
-    pub expires_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<Timestamp>,
     /// The key's own rate limit in cost points per minute (1 to
     /// 10,000,000): its bucket holds that many and refills that many a
     /// minute. A request costing more than the limit is refused with
@@ -159,7 +159,7 @@ pub async fn create(
             }
         }
     };
-    if input.expires_at.is_some_and(|e| e <= now(ctx)) {
+    if input.expires_at.is_some_and(|e| e.0 <= now(ctx)) {
         return Ok(failed(vec![FieldError::new(
             "expiresAt",
             OUT_OF_RANGE,
@@ -181,7 +181,7 @@ pub async fn create(
         name: input.name.clone(),
         role: input.role.into(),
         organisation_id,
-        expires_at: input.expires_at,
+        expires_at: input.expires_at.map(|t| t.0),
         rate_limit,
     };
     match store.create_key(&new, &token, &Actor::of(who)).await {

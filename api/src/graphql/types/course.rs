@@ -1,7 +1,7 @@
 //! What is taught.
 
+use crate::graphql::scalars::Timestamp;
 use async_graphql::{Context, Object, SimpleObject, ID};
-use chrono::{DateTime, Utc};
 
 use super::codes::{FieldOfEducation, LanguageInfo};
 use super::instance::CourseInstance;
@@ -205,13 +205,13 @@ impl Course {
     }
 
     /// When the course was first stored.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        self.0.created_at.into()
     }
 
     /// When the course last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        self.0.updated_at.into()
     }
 
     /// Its instances, in the provider's order.

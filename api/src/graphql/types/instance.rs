@@ -1,7 +1,7 @@
 //! One offering of a course.
 
+use crate::graphql::scalars::Timestamp;
 use async_graphql::{Context, Object, SimpleObject, ID};
-use chrono::{DateTime, Utc};
 
 use super::codes::{LanguageInfo, Municipality};
 use super::course::Course;
@@ -212,7 +212,7 @@ impl CourseInstance {
     }
 
     /// When the instance last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        self.0.updated_at.into()
     }
 }
