@@ -7,8 +7,10 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 pub mod http;
+pub mod limits;
 
 pub use http::{CorsOrigins, HttpSettings, IpNet};
+pub use limits::{QueryLimits, RateConfig};
 
 /// Every setting: its name and what it is for. Adding a setting is one line here.
 pub const KNOWN: &[(&str, &str)] = &[
@@ -233,18 +235,7 @@ pub enum LogFormat {
     Json,
 }
 
-/// Which Finnish analysis search uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AnalyzerMode {
-    /// Voikko when installed, else Snowball with a warning.
-    Auto,
-    /// Voikko, or refuse to start.
-    Voikko,
-    /// The Snowball stemmer.
-    Snowball,
-    /// No Finnish analysis at all (for comparisons).
-    None,
-}
+pub use crate::domain::AnalyzerMode;
 
 /// Every setting of the service.
 #[derive(Debug, Clone)]

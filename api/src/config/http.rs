@@ -4,9 +4,8 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use super::limits::{QueryLimits, RateConfig};
 use super::{redact, ConfigError, Secret};
-use crate::graphql::limits::QueryLimits;
-use crate::ratelimit::RateConfig;
 
 /// An address block such as `10.0.0.0/8` or a single address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

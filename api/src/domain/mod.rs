@@ -13,4 +13,4 @@ pub use caller::{Actor, Caller, Role, Scope};
 pub use codes::*;
 pub use filter::{is_upcoming, CourseFilter, Visibility};
 pub use records::*;
-pub use text::{Lang, Localized};
+pub use text::{AnalyzerMode, Lang, Localized};

@@ -124,3 +124,16 @@ mod tests {
         assert_eq!(Lang::parse("de"), None);
     }
 }
+
+/// Which Finnish analysis search uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnalyzerMode {
+    /// Voikko when installed, else Snowball with a warning.
+    Auto,
+    /// Voikko, or refuse to start.
+    Voikko,
+    /// The Snowball stemmer.
+    Snowball,
+    /// No Finnish analysis at all (for comparisons).
+    None,
+}

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
-use crate::config::AnalyzerMode;
+use crate::domain::AnalyzerMode;
 
 pub use compound::components;
 pub use text::{fold, is_stop_word, tokenize, Token, STOP_WORDS};

@@ -14,23 +14,7 @@ pub use self::redis::RedisBuckets;
 pub use local::LocalBuckets;
 pub use subject::RateSubject;
 
-/// The default bucket: its size and how fast it refills.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateConfig {
-    /// Points a full bucket holds.
-    pub capacity: u32,
-    /// Points restored per second.
-    pub restore_rate: u32,
-}
-
-impl Default for RateConfig {
-    fn default() -> Self {
-        RateConfig {
-            capacity: 1000,
-            restore_rate: 50,
-        }
-    }
-}
+pub use crate::config::RateConfig;
 
 /// The answer for one request.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -23,37 +23,7 @@ pub const MAX_DIRECTIVES: usize = 50;
 /// nest at most this deep (GraphiQL and other tools need 1).
 pub const MAX_INTROSPECTION_NESTING: usize = 2;
 
-/// The configured limits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QueryLimits {
-    /// The highest cost a single request may have.
-    pub max_cost: u64,
-    /// The deepest field nesting (GraphiQL's introspection query needs 15).
-    pub max_depth: usize,
-    /// The most aliases in one document.
-    pub max_aliases: usize,
-    /// The most fields selected once fragments are expanded.
-    pub max_fields: u64,
-}
-
-impl Default for QueryLimits {
-    fn default() -> Self {
-        QueryLimits {
-            max_cost: 1000,
-            max_depth: 16,
-            max_aliases: 30,
-            max_fields: 500,
-        }
-    }
-}
-
-impl QueryLimits {
-    /// Brackets may nest deeper than fields (arguments, input objects,
-    /// inline fragments), but not without bound.
-    pub fn max_brackets(&self) -> usize {
-        self.max_depth * 2 + 16
-    }
-}
+pub use crate::config::QueryLimits;
 
 /// What kind of operation a request runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
