@@ -21,20 +21,7 @@ use tarjotin_api::store::{CourseOrder, OrderDirection, PageRequest, WriteOptions
 
 use super::harness::{reference_day, Backend, TestApp};
 
-const ALL_FACETS: [Facet; 12] = [
-    Facet::Municipality,
-    Facet::Region,
-    Facet::FieldOfEducation,
-    Facet::EducationType,
-    Facet::TeachingMode,
-    Facet::Language,
-    Facet::Provider,
-    Facet::FundingCategory,
-    Facet::TimeOfDay,
-    Facet::Free,
-    Facet::ApplicationOpen,
-    Facet::Audience,
-];
+const ALL_FACETS: [Facet; 12] = Facet::ALL;
 
 /// Enough for every course of the demo catalogue on one page.
 const EVERYTHING: usize = 1000;

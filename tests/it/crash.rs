@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use tarjotin_api::domain::Visibility;
 use tarjotin_api::store::{ChangeQuery, Store};
 
-use super::harness::{demo_path, Backend, TestApp};
+use super::harness::{course_copies, demo_path, Backend, TestApp};
 use super::process::{command, scratch, Process};
 
 const COURSES: usize = 1200;
@@ -24,26 +24,10 @@ const SCHEDULED: usize = 4;
 
 /// `n` copies of the first demo course under new ids, with `keyword` and `state`.
 fn copies(prefix: &str, n: usize, keyword: &str, state: &str) -> String {
-    let courses = std::fs::read_to_string(demo_path("courses")).unwrap();
-    let good: Value = serde_json::from_str(courses.lines().next().unwrap()).unwrap();
-    (0..n)
-        .map(|k| {
-            let mut c = good.clone();
-            c["@id"] = json!(format!("urn:crash:{prefix}:{k}"));
-            c["keywords"] = json!(keyword);
-            c["creativeWorkStatus"] = json!(state);
-            for (j, i) in c["hasCourseInstance"]
-                .as_array_mut()
-                .unwrap()
-                .iter_mut()
-                .enumerate()
-            {
-                i["@id"] = json!(format!("urn:crash:{prefix}:{k}:instance:{j}"));
-            }
-            c.to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    course_copies(&format!("crash:{prefix}"), n, &|c| {
+        c["keywords"] = json!(keyword);
+        c["creativeWorkStatus"] = json!(state);
+    })
 }
 
 /// Runs `tarjotin import` on `files`: (exit code, stdout, stderr).
@@ -249,7 +233,7 @@ async fn killed_at_any_point_the_database_and_the_index_agree_and_nothing_is_los
                         chrono::Utc::now() - chrono::Duration::hours(1),
                     ),
                 )
-                .filter(entity::course::Column::ExternalId.starts_with("urn:crash:s:"))
+                .filter(entity::course::Column::ExternalId.starts_with("urn:test:crash:s:"))
                 .exec(&db)
                 .await
                 .unwrap();
@@ -266,7 +250,7 @@ async fn killed_at_any_point_the_database_and_the_index_agree_and_nothing_is_los
             // published once, by the scheduler.
             let log = journal(&store).await;
             for k in 0..COURSES {
-                let ops: Vec<&str> = log[&format!("urn:crash:c:{k}")]
+                let ops: Vec<&str> = log[&format!("urn:test:crash:c:{k}")]
                     .iter()
                     .map(|(o, _, _)| o.as_str())
                     .collect();
@@ -274,11 +258,11 @@ async fn killed_at_any_point_the_database_and_the_index_agree_and_nothing_is_los
                     ops,
                     ["created", "updated"],
                     "[{label}] course {k}: {:?}",
-                    log[&format!("urn:crash:c:{k}")]
+                    log[&format!("urn:test:crash:c:{k}")]
                 );
             }
             for k in 0..SCHEDULED {
-                let entries = &log[&format!("urn:crash:s:{k}")];
+                let entries = &log[&format!("urn:test:crash:s:{k}")];
                 let ops: Vec<(&str, &str)> = entries
                     .iter()
                     .map(|(o, _, a)| (o.as_str(), a.as_str()))

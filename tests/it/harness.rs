@@ -312,3 +312,28 @@ where
         app.finish().await;
     }
 }
+
+/// `n` copies of the first demo course under the ids `urn:test:{prefix}:{k}`
+/// (instances `…:instance:{j}`), one JSON-LD line each, with `change`
+/// applied to every copy.
+pub fn course_copies(prefix: &str, n: usize, change: &dyn Fn(&mut serde_json::Value)) -> String {
+    let courses = std::fs::read_to_string(demo_path("courses")).unwrap();
+    let good: serde_json::Value = serde_json::from_str(courses.lines().next().unwrap()).unwrap();
+    (0..n)
+        .map(|k| {
+            let mut c = good.clone();
+            c["@id"] = serde_json::json!(format!("urn:test:{prefix}:{k}"));
+            for (j, i) in c["hasCourseInstance"]
+                .as_array_mut()
+                .unwrap()
+                .iter_mut()
+                .enumerate()
+            {
+                i["@id"] = serde_json::json!(format!("urn:test:{prefix}:{k}:instance:{j}"));
+            }
+            change(&mut c);
+            c.to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

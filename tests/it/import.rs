@@ -7,7 +7,7 @@ use tarjotin_api::importer::import_paths;
 use tarjotin_api::importer::Silent;
 use tarjotin_api::ingest::RecordKind;
 
-use super::harness::{demo_path, on_every_backend};
+use super::harness::{course_copies, demo_path, on_every_backend};
 
 fn demo_paths() -> Vec<std::path::PathBuf> {
     ["organizations", "courses", "guidance-services"]
@@ -369,28 +369,6 @@ async fn a_large_import_leaves_postgresql_with_fresh_statistics() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// `n` copies of the first demo course under new ids, one per line.
-fn course_copies(prefix: &str, n: usize) -> String {
-    let courses = std::fs::read_to_string(demo_path("courses")).unwrap();
-    let good: serde_json::Value = serde_json::from_str(courses.lines().next().unwrap()).unwrap();
-    (0..n)
-        .map(|k| {
-            let mut c = good.clone();
-            c["@id"] = json!(format!("urn:test:{prefix}:{k}"));
-            for (j, i) in c["hasCourseInstance"]
-                .as_array_mut()
-                .unwrap()
-                .iter_mut()
-                .enumerate()
-            {
-                i["@id"] = json!(format!("urn:test:{prefix}:{k}:instance:{j}"));
-            }
-            c.to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// A dry run of a large feed does not hold the write lock: a real write
 /// started while it runs finishes before it, on an SQLite file (a pool of
 /// connections, as `serve` has) and on PostgreSQL.
@@ -408,7 +386,7 @@ async fn a_dry_run_does_not_block_writers() {
         import_paths(&app.store, &orgs, false, &Silent)
             .await
             .unwrap();
-        let big = course_copies("dry", 300);
+        let big = course_copies("dry", 300, &|_| {});
         let store = app.store.clone();
         let started = std::time::Instant::now();
         let dry = tokio::spawn(async move {
@@ -427,7 +405,7 @@ async fn a_dry_run_does_not_block_writers() {
         let write = tarjotin_api::importer::import_text(
             &app.store,
             "one.jsonl",
-            course_copies("real", 1),
+            course_copies("real", 1, &|_| {}),
             false,
             tarjotin_api::store::WriteOptions::cli(),
         )

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::harness::{demo_path, Backend, TestApp};
+use super::harness::{course_copies, demo_path, Backend, TestApp};
 use super::process::{command, scratch, Process};
 
 fn signal(pid: u32, name: &str) {
@@ -17,28 +17,6 @@ fn signal(pid: u32, name: &str) {
         .status()
         .unwrap();
     assert!(status.success());
-}
-
-/// `n` copies of the first demo course under new ids, one per line.
-fn course_copies(prefix: &str, n: usize) -> String {
-    let courses = std::fs::read_to_string(demo_path("courses")).unwrap();
-    let good: serde_json::Value = serde_json::from_str(courses.lines().next().unwrap()).unwrap();
-    (0..n)
-        .map(|k| {
-            let mut c = good.clone();
-            c["@id"] = json!(format!("urn:test:{prefix}:{k}"));
-            for (j, i) in c["hasCourseInstance"]
-                .as_array_mut()
-                .unwrap()
-                .iter_mut()
-                .enumerate()
-            {
-                i["@id"] = json!(format!("urn:test:{prefix}:{k}:instance:{j}"));
-            }
-            c.to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[tokio::test]
@@ -91,7 +69,7 @@ async fn an_import_stopped_by_a_signal_reports_what_it_committed_and_resumes() {
     let dir = scratch("import-stop");
     let feed = dir.join("courses.jsonl");
     let orgs = demo_path("organizations");
-    std::fs::write(&feed, course_copies("stop", 3000)).unwrap();
+    std::fs::write(&feed, course_copies("stop", 3000, &|_| {})).unwrap();
     let db = format!("sqlite://{}?mode=rwc", dir.join("catalogue.db").display());
     let run = || {
         command(&dir, &[("DATABASE_URL", db.clone())])
@@ -164,7 +142,7 @@ async fn a_feed_cut_off_part_way_commits_nothing() {
                 tarjotin_api::importer::import_text(
                     &store,
                     "feed.jsonl",
-                    course_copies(prefix, 300),
+                    course_copies(prefix, 300, &|_| {}),
                     false,
                     tarjotin_api::store::WriteOptions::cli(),
                 )
